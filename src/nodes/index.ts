@@ -1,0 +1,7 @@
+// Loading a node file registers its operator on Stream; keep one line per operator file.
+import './accumulate';
+import './async-iterator';
+import './filter';
+import './map';
+import './sink';
+import './sink-to-list';

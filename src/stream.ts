@@ -1,0 +1,300 @@
+import { createActor, type Actor } from 'xstate';
+import { nodeLifecycle, type LifecycleState } from './actors/node-lifecycle';
+import { ArgumentTypeError, PipelineError, toPipelineError } from './errors';
+import { reportInspection } from './inspect/inspection';
+import { ignore } from './promise';
+import { graphOf, renderGraph, type GraphFormat } from './inspect/graph';
+
+/**
+ * What `emit` and `update` return: `undefined` when the element was handled synchronously, a
+ * Promise when something downstream is asynchronous or applying back pressure.
+ */
+export type Emitted = void | Promise<void>;
+
+export interface StreamOptions {
+  /** Shown by `toString()`, `visualize()` and the dashboard. */
+  name?: string;
+}
+
+export type OperatorFactory<A extends unknown[], R> = (stream: Stream<unknown>, ...args: A) => R;
+
+let nextNodeId = 1;
+
+/**
+ * A node of a pipeline. Elements arrive through `update(x, from)` and leave through `emit(y)`,
+ * which calls `update` on every downstream in the order they were attached. Operators are
+ * registered onto this class by the files in `nodes/` (the same mechanism as `registerApi`).
+ */
+export class Stream<T = unknown> {
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly upstreams: Stream<unknown>[] = [];
+  readonly downstreams: Stream<unknown>[] = [];
+  private active = false;
+  private heldCount = 0;
+  private pausedReported = false;
+  private releaseScheduled = false;
+  private settleWaiters: Array<() => void> = [];
+  private errorStream: Stream<PipelineError> | undefined = undefined;
+  private readonly lifecycle: Actor<typeof nodeLifecycle>;
+
+  constructor(options: StreamOptions = {}, upstreams: ReadonlyArray<Stream<unknown>> = []) {
+    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    this.id = nextNodeId++;
+    this.name = options.name;
+    this.lifecycle = createActor(nodeLifecycle, { id: `node-${this.id}`, inspect: reportInspection });
+    this.lifecycle.subscribe({ error: (error) => this.reportError(undefined, error) });
+    this.lifecycle.start();
+    for (const upstream of upstreams) upstream.connect(this);
+  }
+
+  /** The operator's name as `toString()` shows it (`map`, `partition`, ...). */
+  get kind(): string {
+    return 'Stream';
+  }
+
+  /** The detail `toString()` shows after the kind (`<map: inc>`), if any. */
+  protected describe(): string | undefined {
+    return undefined;
+  }
+
+  /** The lifecycle state of this node's actor. */
+  get state(): LifecycleState {
+    return this.lifecycle.getSnapshot().value as LifecycleState;
+  }
+
+  /** The actor's session id, as reported in inspection events. */
+  get actorId(): string {
+    return this.lifecycle.sessionId;
+  }
+
+  /** The single upstream; `undefined` without one; throws when there are several. */
+  get upstream(): Stream<unknown> | undefined {
+    if (this.upstreams.length > 1) throw new Error(`${this} has multiple upstreams`);
+    return this.upstreams[0];
+  }
+
+  /** Pushes `x` to every downstream, in the order they were attached. */
+  emit(x: T): Emitted {
+    if (!this.active) this.activate();
+    const downstreams = this.downstreams;
+    if (downstreams.length === 1) return downstreams[0].update(x, this);
+    let pending: Promise<void> | Promise<void>[] | undefined;
+    for (let i = 0; i < downstreams.length; i++) {
+      let result: Emitted;
+      try {
+        result = downstreams[i].update(x, this);
+      } catch (error) {
+        if (pending !== undefined) Promise.all(Array.isArray(pending) ? pending : [pending]).catch(ignore);
+        throw error;
+      }
+      if (result === undefined) continue;
+      if (pending === undefined) pending = result;
+      else if (Array.isArray(pending)) pending.push(result);
+      else pending = [pending, result];
+    }
+    return Array.isArray(pending) ? Promise.all(pending).then(ignore) : pending;
+  }
+
+  /** Called by an upstream with each element. The default passes it through. */
+  update(x: unknown, from?: Stream<unknown>): Emitted {
+    return this.emit(x as T);
+  }
+
+  connect(downstream: Stream<unknown>): this {
+    if (!(downstream instanceof Stream)) throw new ArgumentTypeError('downstream', 'a Stream', downstream);
+    if (this.downstreams.includes(downstream)) return this;
+    this.downstreams.push(downstream);
+    downstream.upstreams.push(this);
+    downstream.upstreamAdded(this);
+    return this;
+  }
+
+  disconnect(downstream: Stream<unknown>): this {
+    remove(this.downstreams, downstream);
+    if (remove(downstream.upstreams, this)) downstream.upstreamRemoved(this);
+    return this;
+  }
+
+  /** Detaches this node from all its upstreams; it receives nothing afterwards. */
+  destroy(): void {
+    for (const upstream of [...this.upstreams]) upstream.disconnect(this);
+    this.lifecycle.send({ type: 'STOP' });
+  }
+
+  /** Hook for joins, which keep per-upstream state. */
+  protected upstreamAdded(upstream: Stream<unknown>): void {}
+
+  protected upstreamRemoved(upstream: Stream<unknown>): void {}
+
+  /** Starts every source upstream of this node. */
+  start(): void {
+    for (const upstream of this.upstreams) upstream.start();
+  }
+
+  /** Stops every source upstream of this node. */
+  stop(): void {
+    for (const upstream of this.upstreams) upstream.stop();
+  }
+
+  /**
+   * Resolves when every element emitted so far has left the pipeline: whatever any node of the
+   * connected graph still holds (buffers, timed windows, async calls, distributed tasks).
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const waits: Promise<void>[] = [];
+      for (const node of this.graph()) {
+        const wait = node.settled();
+        if (wait !== undefined) waits.push(wait);
+      }
+      if (waits.length === 0) return;
+      await Promise.all(waits);
+    }
+  }
+
+  /** Every node reachable from this one, up and down, this one first. */
+  graph(): Stream<unknown>[] {
+    const seen = new Set<Stream<unknown>>([this]);
+    const order: Stream<unknown>[] = [this];
+    for (let i = 0; i < order.length; i++) {
+      for (const next of [...order[i].upstreams, ...order[i].downstreams]) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          order.push(next);
+        }
+      }
+    }
+    return order;
+  }
+
+  /** The graph of every node reachable from this one as Mermaid or Graphviz text. */
+  visualize(options: { format?: GraphFormat } = {}): string {
+    return renderGraph(graphOf(this), options.format ?? 'mermaid');
+  }
+
+  toString(): string {
+    const head = this.name === undefined ? this.kind : `${this.name}; ${this.kind}`;
+    const detail = this.describe();
+    return detail ? `<${head}: ${detail}>` : `<${head}>`;
+  }
+
+  /** Failures that no `emit` caller can receive. With no subscriber anywhere in the graph they are logged. */
+  get errors(): Stream<PipelineError> {
+    this.errorStream ??= new Stream<PipelineError>({ name: 'errors' });
+    return this.errorStream;
+  }
+
+  /**
+   * Sends a failure of this node to the `errors` stream of every node in its graph that has a
+   * subscriber, or logs it when none has. Never throws.
+   */
+  reportError(element: unknown, error: unknown): void {
+    const failure = toPipelineError(String(this), element, error);
+    let delivered = false;
+    for (const node of this.graph()) {
+      const errors = node.errorStream;
+      if (errors === undefined || errors.downstreams.length === 0) continue;
+      delivered = true;
+      try {
+        const result = errors.emit(failure);
+        if (result !== undefined) result.catch((cause) => console.error('rivulet: an errors subscriber failed', cause));
+      } catch (cause) {
+        console.error('rivulet: an errors subscriber failed', cause);
+      }
+    }
+    if (!delivered) console.error(`rivulet: ${failure.message}`, failure.error);
+  }
+
+  /**
+   * Adds a method to every stream: `stream[name](...args)` returns `factory(stream, ...args)`.
+   * Throws if a method of that name exists.
+   */
+  static registerApi<A extends unknown[], R>(name: string, factory: OperatorFactory<A, R>): void {
+    if (typeof name !== 'string' || name.length === 0) throw new ArgumentTypeError('name', 'a non-empty string', name);
+    if (typeof factory !== 'function') throw new ArgumentTypeError('factory', 'a function', factory);
+    if (name in Stream.prototype) throw new Error(`Stream already has a method named '${name}'`);
+    Object.defineProperty(Stream.prototype, name, {
+      value: function (this: Stream<unknown>, ...args: A): R {
+        return factory(this, ...args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  /**
+   * Counts `work` as an element this node holds until it settles; returns a promise that settles
+   * the same way. Drives `paused` and lets `drain()` wait for it.
+   */
+  protected hold(work: Promise<void>): Promise<void> {
+    this.holdStarted();
+    return work.finally(this.holdEnded);
+  }
+
+  /** For nodes that hold elements without a promise per element (queues, windows). */
+  protected holdStarted(): void {
+    if (this.heldCount++ === 0 && !this.pausedReported) {
+      this.pausedReported = true;
+      this.lifecycle.send({ type: 'HOLD' });
+    }
+  }
+
+  protected readonly holdEnded = (): void => {
+    if (--this.heldCount > 0) return;
+    const waiters = this.settleWaiters;
+    if (waiters.length > 0) {
+      this.settleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (!this.releaseScheduled) {
+      this.releaseScheduled = true;
+      setImmediate(this.reportRelease);
+    }
+  };
+
+  /** Reports `running` again once the node stayed empty for a turn of the event loop. */
+  private readonly reportRelease = (): void => {
+    this.releaseScheduled = false;
+    if (this.heldCount > 0 || !this.pausedReported) return;
+    this.pausedReported = false;
+    this.lifecycle.send({ type: 'RELEASE' });
+  };
+
+  /** `undefined` when this node holds nothing; otherwise a promise for when it holds nothing. */
+  protected settled(): Promise<void> | undefined {
+    if (this.heldCount === 0) return undefined;
+    if (this.pausedReported) this.lifecycle.send({ type: 'DRAIN' });
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
+  private activate(): void {
+    this.active = true;
+    this.lifecycle.send({ type: 'ACTIVATE' });
+  }
+
+  /** Marks a node that receives elements without emitting (a sink) as running. */
+  protected markActive(): void {
+    if (!this.active) this.activate();
+  }
+
+  protected markStarted(): void {
+    this.active = true;
+    this.lifecycle.send({ type: 'START' });
+  }
+
+  protected markStopped(): void {
+    this.lifecycle.send({ type: 'STOP' });
+  }
+
+  protected markFailed(error: unknown): void {
+    this.lifecycle.send({ type: 'FAIL', error });
+  }
+}
+
+function remove<T>(array: T[], item: T): boolean {
+  const index = array.indexOf(item);
+  if (index < 0) return false;
+  array.splice(index, 1);
+  return true;
+}

@@ -1,0 +1,34 @@
+import { ArgumentRangeError, ArgumentTypeError } from './errors';
+
+export type AnyFunction = (...args: never[]) => unknown;
+
+export function requireFunction<F extends AnyFunction>(argument: string, value: F): F {
+  if (typeof value !== 'function') throw new ArgumentTypeError(argument, 'a function', value);
+  return value;
+}
+
+export function requireNumber(argument: string, value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new ArgumentTypeError(argument, 'a number', value);
+  return value;
+}
+
+/** An integer >= 1, e.g. a partition or window size. */
+export function requirePositiveInteger(argument: string, value: number): number {
+  requireNumber(argument, value);
+  if (!Number.isInteger(value) || value < 1) throw new ArgumentRangeError(argument, 'an integer >= 1', value);
+  return value;
+}
+
+/** An integer >= 0, e.g. a slice bound. */
+export function requireNonNegativeInteger(argument: string, value: number): number {
+  requireNumber(argument, value);
+  if (!Number.isInteger(value) || value < 0) throw new ArgumentRangeError(argument, 'an integer >= 0', value);
+  return value;
+}
+
+/** A time interval in milliseconds: a finite number >= 0. */
+export function requireInterval(argument: string, value: number): number {
+  requireNumber(argument, value);
+  if (!Number.isFinite(value) || value < 0) throw new ArgumentRangeError(argument, 'a finite number of milliseconds >= 0', value);
+  return value;
+}
