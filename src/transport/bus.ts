@@ -1,0 +1,74 @@
+/**
+ * The message bus every actor talks through: in-process by default, NATS subjects when
+ * distributed. Messages are plain values; a bus that crosses a process boundary encodes them with
+ * the codec, the in-process bus hands them over as they are.
+ */
+export type Headers = Readonly<Record<string, string>>;
+
+export interface Message<T = unknown> {
+  readonly subject: string;
+  readonly data: T;
+  /** Where a reply goes, if the publisher expects one. */
+  readonly reply?: string;
+  readonly headers?: Headers;
+}
+
+export type Handler<T = unknown> = (message: Message<T>) => void;
+
+export interface PublishOptions {
+  reply?: string;
+  headers?: Headers;
+}
+
+export interface SubscribeOptions {
+  /** Queue group: each message goes to exactly one member of the group. */
+  queue?: string;
+}
+
+export interface RequestOptions {
+  /** Milliseconds before the request rejects with a `RequestTimeoutError` (default 5000). */
+  timeout?: number;
+  headers?: Headers;
+}
+
+export interface Subscription {
+  readonly subject: string;
+  unsubscribe(): void;
+}
+
+export type BusStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'closed';
+
+export interface BusStatusEvent {
+  status: BusStatus;
+  /** e.g. the server a reconnect reached, or the error that closed the connection */
+  detail?: string;
+}
+
+/** Why a message off the wire never reached a handler. */
+export type RejectionKind = 'malformed' | 'oversized' | 'too-deep' | 'unknown-version';
+
+export interface BusStats {
+  published: number;
+  delivered: number;
+  /** Messages dropped before any handler saw them, by reason. */
+  rejected: Record<RejectionKind, number>;
+}
+
+export interface Bus {
+  readonly status: BusStatus;
+  publish(subject: string, data: unknown, options?: PublishOptions): void;
+  subscribe<T = unknown>(subject: string, handler: Handler<T>, options?: SubscribeOptions): Subscription;
+  /**
+   * One request/reply round trip. Implementations use one reply subscription per bus and match
+   * replies by id (not one subscription or timer-heavy request per call).
+   */
+  request<T = unknown>(subject: string, data: unknown, options?: RequestOptions): Promise<T>;
+  /** Resolves once everything published so far has reached the server (no-op in process). */
+  flush(): Promise<void>;
+  /** Lets subscriptions finish what they received, then closes. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+  /** Connection status changes; returns the unsubscribe function. */
+  onStatus(listener: (event: BusStatusEvent) => void): () => void;
+  stats(): BusStats;
+}
