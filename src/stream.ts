@@ -287,6 +287,10 @@ export class Stream<T = unknown> {
     this.lifecycle.send({ type: 'STOP' });
   }
 
+  protected markFinished(): void {
+    this.lifecycle.send({ type: 'FINISH' });
+  }
+
   protected markFailed(error: unknown): void {
     this.lifecycle.send({ type: 'FAIL', error });
   }

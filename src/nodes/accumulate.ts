@@ -22,7 +22,7 @@ declare module '../stream' {
 }
 
 export class Accumulate<S, In, Out> extends Stream<Out> {
-  private state: S | undefined;
+  private acc: S | undefined;
   private hasState: boolean;
   private readonly returnsState: boolean;
   private readonly withState: boolean;
@@ -35,7 +35,7 @@ export class Accumulate<S, In, Out> extends Stream<Out> {
     super(options, [upstream]);
     requireFunction('fn', fn);
     this.hasState = 'start' in options;
-    this.state = options.start;
+    this.acc = options.start;
     this.returnsState = options.returnsState ?? false;
     this.withState = options.withState ?? false;
   }
@@ -51,20 +51,20 @@ export class Accumulate<S, In, Out> extends Stream<Out> {
   override update(x: In): Emitted {
     if (!this.hasState) {
       this.hasState = true;
-      this.state = x as unknown as S;
+      this.acc = x as unknown as S;
       return this.emit((this.withState ? [x, x] : x) as Out);
     }
-    const next = this.fn(this.state as S, x);
+    const next = this.fn(this.acc as S, x);
     let result: unknown;
     if (this.returnsState) {
       const [state, value] = next as [S, unknown];
-      this.state = state;
+      this.acc = state;
       result = value;
     } else {
-      this.state = next as S;
+      this.acc = next as S;
       result = next;
     }
-    return this.emit((this.withState ? [this.state, result] : result) as Out);
+    return this.emit((this.withState ? [this.acc, result] : result) as Out);
   }
 }
 
