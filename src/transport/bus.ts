@@ -52,8 +52,44 @@ export interface BusStats {
   delivered: number;
   /** Messages dropped before any handler saw them, by reason. */
   rejected: Record<RejectionKind, number>;
+  /** Handler calls that threw (the bus reports them and keeps delivering). */
+  handlerErrors: number;
 }
 
+/** A request got no reply within its timeout. */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError';
+  constructor(
+    readonly subject: string,
+    readonly timeout: number,
+  ) {
+    super(`request to '${subject}' got no reply within ${timeout} ms`);
+  }
+}
+
+/** Nobody subscribes to the subject a request went to. */
+export class NoRespondersError extends Error {
+  override readonly name = 'NoRespondersError';
+  constructor(readonly subject: string) {
+    super(`no responders for '${subject}'`);
+  }
+}
+
+/** The bus was closed (or is draining) when the operation was attempted or was still pending. */
+export class BusClosedError extends Error {
+  override readonly name = 'BusClosedError';
+  constructor(operation: string) {
+    super(`bus closed: cannot ${operation}`);
+  }
+}
+
+/** What a bus does with an error thrown by a handler (default: print it to stderr). */
+export type HandlerErrorListener = (error: unknown, message: Message) => void;
+
+/**
+ * Handlers run synchronously as messages arrive and must not mutate the message or its data: the
+ * in-process bus hands the same object to every subscriber.
+ */
 export interface Bus {
   readonly status: BusStatus;
   publish(subject: string, data: unknown, options?: PublishOptions): void;
