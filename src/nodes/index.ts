@@ -3,5 +3,7 @@ import './accumulate';
 import './async-iterator';
 import './filter';
 import './map';
+import './remove';
 import './sink';
 import './sink-to-list';
+import './starmap';
