@@ -14,8 +14,8 @@ declare module '../stream' {
 }
 
 export class SliceNode<T> extends Stream<T> {
-  private readonly start: number;
-  private readonly end: number;
+  private readonly from: number;
+  private readonly until: number;
   private readonly step: number;
   private index = 0;
 
@@ -24,8 +24,8 @@ export class SliceNode<T> extends Stream<T> {
     const stop = end == null ? Infinity : requireNonNegativeInteger('end', end);
     const stride = step == null ? 1 : requirePositiveInteger('step', step);
     super({}, [upstream]);
-    this.start = first;
-    this.end = stop;
+    this.from = first;
+    this.until = stop;
     this.step = stride;
   }
 
@@ -34,15 +34,15 @@ export class SliceNode<T> extends Stream<T> {
   }
 
   protected override describe(): string | undefined {
-    const end = this.end === Infinity ? '' : String(this.end);
-    return this.step === 1 ? `${this.start}:${end}` : `${this.start}:${end}:${this.step}`;
+    const end = this.until === Infinity ? '' : String(this.until);
+    return this.step === 1 ? `${this.from}:${end}` : `${this.from}:${end}:${this.step}`;
   }
 
   override update(x: T): Emitted {
     const i = this.index;
-    if (i >= this.end) return undefined;
+    if (i >= this.until) return undefined;
     this.index = i + 1;
-    return i >= this.start && i % this.step === 0 ? this.emit(x) : undefined;
+    return i >= this.from && i % this.step === 0 ? this.emit(x) : undefined;
   }
 }
 

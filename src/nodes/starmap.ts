@@ -5,7 +5,7 @@ import { MapNode } from './map';
 declare module '../stream' {
   interface Stream<T> {
     /** `x` is an array: emits `fn(...x, ...args)`; a returned Promise is awaited, results keep input order. */
-    starmap<R, A extends unknown[] = []>(fn: (...xAndArgs: [...(T extends readonly unknown[] ? T : never), ...A]) => R, ...args: A): Stream<Awaited<R>>;
+    starmap<R, A extends unknown[] = []>(fn: (...xAndArgs: [...(T extends readonly unknown[] ? T : unknown[]), ...A]) => R, ...args: A): Stream<Awaited<R>>;
   }
 }
 
