@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { ArgumentRangeError, ArgumentTypeError } from '../errors';
+import type { Stream } from '../stream';
+import { toInspectTarget } from './inspect';
+import { InspectionModel, type InspectTarget, type ModelOptions } from './model';
+import { EventChannel } from './sse';
+
+export interface DashboardOptions extends ModelOptions {
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Default `127.0.0.1`: the dashboard is for this machine unless you say otherwise. */
+  host?: string;
+  /** Milliseconds between live updates (default 500). */
+  interval?: number;
+}
+
+export interface Dashboard {
+  /** `http://<host>:<port>/status` */
+  readonly url: string;
+  readonly port: number;
+  readonly model: InspectionModel;
+  close(): Promise<void>;
+}
+
+interface Asset {
+  type: string;
+  body: Buffer;
+}
+
+const STATIC_FILES: Record<string, string> = {
+  '/status': 'index.html',
+  '/static/dashboard.js': 'dashboard.js',
+  '/static/dashboard.css': 'dashboard.css',
+};
+
+/** Served from node_modules so the page works with no internet. */
+const VENDOR_FILES: Record<string, [pkg: string, file: string]> = {
+  '/vendor/dagre.min.js': ['@dagrejs/dagre', 'dist/dagre.min.js'],
+  '/vendor/uPlot.iife.min.js': ['uplot', 'dist/uPlot.iife.min.js'],
+  '/vendor/uPlot.min.css': ['uplot', 'dist/uPlot.min.css'],
+};
+
+/**
+ * Serves the live dashboard: `/status` (the page), `/api/state` (the model as JSON) and
+ * `/api/events` (the model again every `interval` ms, as server-sent events).
+ */
+export async function startDashboard(target: Stream<unknown> | InspectTarget, options: DashboardOptions = {}): Promise<Dashboard> {
+  const { port = 8787, host = '127.0.0.1', interval = 500, ...modelOptions } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentRangeError('port', 'an integer from 0 to 65535', port);
+  if (typeof host !== 'string') throw new ArgumentTypeError('host', 'a string', host);
+  if (!(interval > 0)) throw new ArgumentRangeError('interval', 'a positive number of milliseconds', interval);
+  const assets = loadAssets();
+  const model = new InspectionModel(toInspectTarget(target), modelOptions);
+  const events = new EventChannel();
+  const server = createServer((request, response) => route(request, response, { assets, model, events }));
+  try {
+    await listen(server, port, host);
+  } catch (error) {
+    model.close();
+    throw error;
+  }
+  const timer = setInterval(() => events.send('state', model.sample()), interval);
+  timer.unref();
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}/status`,
+    port: actual,
+    model,
+    close: async () => {
+      clearInterval(timer);
+      events.close();
+      model.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+function route(request: IncomingMessage, response: ServerResponse, context: { assets: Map<string, Asset>; model: InspectionModel; events: EventChannel }): void {
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'text/plain', 'method not allowed');
+  if (path === '/') {
+    response.writeHead(302, { Location: '/status' });
+    response.end();
+    return;
+  }
+  if (path === '/api/state') return reply(response, 200, 'application/json', JSON.stringify(context.model.state()));
+  if (path === '/api/events') return context.events.add(response, { event: 'state', data: context.model.sample() });
+  const asset = context.assets.get(path);
+  if (asset === undefined) return reply(response, 404, 'text/plain', 'not found');
+  reply(response, 200, asset.type, asset.body);
+}
+
+function reply(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
+  response.end(body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolved, rejected) => {
+    server.once('error', rejected);
+    server.listen(port, host, () => {
+      server.off('error', rejected);
+      resolved();
+    });
+  });
+}
+
+function loadAssets(): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  const staticDir = findStaticDir();
+  for (const [route, file] of Object.entries(STATIC_FILES)) assets.set(route, { type: contentType(file), body: readFileSync(join(staticDir, file)) });
+  for (const [route, [pkg, file]] of Object.entries(VENDOR_FILES)) {
+    const root = dirname(require.resolve(`${pkg}/package.json`));
+    assets.set(route, { type: contentType(file), body: readFileSync(join(root, file)) });
+  }
+  return assets;
+}
+
+/** Next to this file when run from source; from `dist/inspect/`, the copy in the package's src. */
+function findStaticDir(): string {
+  const candidates = [join(__dirname, 'static'), resolve(__dirname, '..', '..', 'src', 'inspect', 'static')];
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  if (found === undefined) throw new Error(`dashboard page not found in ${candidates.join(' or ')}`);
+  return found;
+}
+
+function contentType(file: string): string {
+  if (file.endsWith('.html')) return 'text/html; charset=utf-8';
+  if (file.endsWith('.css')) return 'text/css; charset=utf-8';
+  return 'text/javascript; charset=utf-8';
+}

@@ -1,0 +1,229 @@
+/* Rivulet dashboard: renders the model that /api/events streams. Plain browser JS, no build step;
+   dagre (graph layout) and uPlot (charts) are globals served from node_modules. */
+'use strict';
+
+(function dashboard() {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const STATE_COLORS = {
+    idle: '#8d96a8',
+    running: '#2e7d32',
+    paused: '#f9a825',
+    draining: '#ef6c00',
+    finished: '#1565c0',
+    stopped: '#5c6370',
+    failed: '#c62828',
+  };
+  const NODE_WIDTH = 210;
+  const NODE_HEIGHT = 54;
+  const TASK_COLORS = ['#1e88e5', '#8e24aa', '#00897b', '#6d4c41', '#3949ab', '#7cb342', '#f4511e'];
+
+  let graphShape = '';
+  let chart = null;
+
+  function element(tag, attributes, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function formatCount(value) {
+    if (value >= 1e6) return (value / 1e6).toFixed(1) + 'M';
+    if (value >= 1e4) return (value / 1e3).toFixed(1) + 'k';
+    return String(Math.round(value));
+  }
+
+  function formatRate(value) {
+    return formatCount(value) + '/s';
+  }
+
+  function renderLegend() {
+    const legend = document.getElementById('legend');
+    for (const [state, color] of Object.entries(STATE_COLORS)) {
+      const item = document.createElement('span');
+      const swatch = document.createElement('i');
+      swatch.style.background = color;
+      item.append(swatch, state);
+      legend.append(item);
+    }
+  }
+
+  /** Lays the graph out with dagre again only when its nodes or edges change. */
+  function layoutGraph(graph) {
+    const shape = JSON.stringify([graph.nodes.map((n) => [n.id, n.label]), graph.edges]);
+    if (shape === graphShape) return;
+    graphShape = shape;
+    const layout = new dagre.graphlib.Graph();
+    layout.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 8, marginy: 8 });
+    layout.setDefaultEdgeLabel(() => ({}));
+    for (const node of graph.nodes) layout.setNode(String(node.id), { width: NODE_WIDTH, height: NODE_HEIGHT });
+    for (const edge of graph.edges) layout.setEdge(String(edge.from), String(edge.to));
+    dagre.layout(layout);
+
+    const svg = document.getElementById('graph');
+    svg.replaceChildren();
+    const defs = element('defs', {});
+    const marker = element('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' });
+    marker.append(element('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#7b8497' }));
+    defs.append(marker);
+    svg.append(defs);
+    for (const edge of graph.edges) {
+      const points = layout.edge(String(edge.from), String(edge.to)).points;
+      const d = points.map((p, i) => (i === 0 ? 'M' : 'L') + p.x + ',' + p.y).join(' ');
+      svg.append(element('path', { class: 'edge', d }));
+    }
+    for (const node of graph.nodes) {
+      const box = layout.node(String(node.id));
+      const group = element('g', { class: 'node', 'data-node-id': node.id, transform: `translate(${box.x - NODE_WIDTH / 2},${box.y - NODE_HEIGHT / 2})` });
+      group.append(element('rect', { width: NODE_WIDTH, height: NODE_HEIGHT }));
+      group.append(element('text', { class: 'label', x: 8, y: 18 }, node.label));
+      group.append(element('text', { class: 'counts', x: 8, y: 34 }));
+      group.append(element('text', { class: 'counts rate', x: 8, y: 48 }));
+      group.append(element('title', {}));
+      svg.append(group);
+    }
+    const size = layout.graph();
+    svg.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
+    svg.style.height = Math.max(240, size.height) + 'px';
+  }
+
+  function renderGraph(graph) {
+    layoutGraph(graph);
+    for (const node of graph.nodes) {
+      const group = document.querySelector(`#graph g[data-node-id="${node.id}"]`);
+      if (group === null) continue;
+      group.setAttribute('data-state', node.state);
+      group.setAttribute('data-in', node.in);
+      group.setAttribute('data-out', node.out);
+      group.querySelector('rect').setAttribute('fill', STATE_COLORS[node.state] || '#8d96a8');
+      const counts = group.querySelectorAll('text.counts');
+      counts[0].textContent = `in ${formatCount(node.in)}  out ${formatCount(node.out)}  pending ${node.pending}` + (node.errors ? `  errors ${node.errors}` : '');
+      counts[1].textContent = `${formatRate(node.rate)}  ${node.state}` + (node.credits === undefined ? '' : `  credits ${node.credits}`);
+      group.querySelector('title').textContent = `${node.label} (${node.kind}, actor ${node.actorId})`;
+    }
+  }
+
+  function renderProgress(progress) {
+    document.getElementById('progress-emitted').textContent = formatCount(progress.emitted);
+    document.getElementById('progress-in-flight').textContent = formatCount(progress.inFlight);
+    document.getElementById('progress-done').textContent = formatCount(progress.done);
+    document.getElementById('progress-failed').textContent = formatCount(progress.failed);
+    const total = Math.max(1, progress.done + progress.failed + progress.inFlight);
+    document.getElementById('progress-done-bar').style.width = (100 * progress.done) / total + '%';
+    document.getElementById('progress-failed-bar').style.width = (100 * progress.failed) / total + '%';
+  }
+
+  function fillTable(id, rows, cells, decorate) {
+    const body = document.querySelector(`#${id} tbody`);
+    body.replaceChildren();
+    for (const row of rows) {
+      const tr = document.createElement('tr');
+      for (const [value, className] of cells(row)) {
+        const td = document.createElement('td');
+        td.textContent = String(value);
+        if (className) td.className = className;
+        tr.append(td);
+      }
+      if (decorate) decorate(tr, row);
+      body.append(tr);
+    }
+  }
+
+  function renderWorkers(workers) {
+    fillTable(
+      'workers',
+      workers,
+      (w) => [[w.id], [w.status, 'status'], [w.capacity, 'num'], [w.inFlight, 'num'], [w.done, 'num'], [w.failed, 'num'], [(w.heartbeatAge / 1000).toFixed(1) + ' s', 'num']],
+      (tr, w) => {
+        tr.className = w.status;
+        tr.setAttribute('data-worker-id', w.id);
+        tr.setAttribute('data-status', w.status);
+      },
+    );
+  }
+
+  function renderErrors(errors) {
+    const recent = errors.slice().reverse();
+    fillTable('errors', recent, (e) => [[new Date(e.time).toLocaleTimeString()], [e.node], [e.element], [e.task === undefined ? '' : `${e.task}${e.seq === undefined ? '' : ' #' + e.seq}`], [e.message]]);
+  }
+
+  function renderActors(actors) {
+    const recent = actors.slice().sort((a, b) => b.updated - a.updated).slice(0, 40);
+    fillTable('actors', recent, (a) => [[a.id], [a.state], [a.events, 'num'], [a.lastEvent || '']], (tr, a) => tr.setAttribute('data-actor', a.id));
+  }
+
+  /** Dask-style task stream: one row per worker, one bar per task over the last minute. */
+  function renderTasks(tasks, workers, now) {
+    const canvas = document.getElementById('task-stream');
+    document.getElementById('task-stream-empty').hidden = tasks.length > 0;
+    const ids = Array.from(new Set(workers.map((w) => w.id).concat(tasks.map((t) => t.worker)))).sort();
+    const width = canvas.clientWidth || 640;
+    const rowHeight = 18;
+    canvas.width = width;
+    canvas.height = Math.max(40, ids.length * rowHeight + 16);
+    const context = canvas.getContext('2d');
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    const span = 60000;
+    const start = now - span;
+    const labelWidth = 90;
+    const scale = (width - labelWidth) / span;
+    const names = new Map();
+    context.font = '11px system-ui, sans-serif';
+    ids.forEach((id, row) => {
+      context.fillStyle = '#5a6378';
+      context.fillText(id.slice(0, 14), 2, row * rowHeight + 13);
+    });
+    for (const task of tasks) {
+      if (task.end < start) continue;
+      if (!names.has(task.task)) names.set(task.task, TASK_COLORS[names.size % TASK_COLORS.length]);
+      const row = ids.indexOf(task.worker);
+      const x = labelWidth + Math.max(0, task.start - start) * scale;
+      const w = Math.max(1, (task.end - Math.max(task.start, start)) * scale);
+      context.fillStyle = task.ok ? names.get(task.task) : '#e53935';
+      context.fillRect(x, row * rowHeight + 2, w, rowHeight - 4);
+    }
+  }
+
+  function renderThroughput(history) {
+    const data = [history.times, history.emitted, history.done, history.tasks, history.errors];
+    if (chart === null) {
+      const container = document.getElementById('throughput');
+      chart = new uPlot(
+        {
+          width: Math.max(320, container.clientWidth || 480),
+          height: 200,
+          series: [
+            {},
+            { label: 'emitted/s', stroke: '#1e88e5', width: 2 },
+            { label: 'done/s', stroke: '#43a047', width: 2 },
+            { label: 'tasks/s', stroke: '#8e24aa', width: 2 },
+            { label: 'errors/s', stroke: '#e53935', width: 2 },
+          ],
+          axes: [{}, { size: 60 }],
+        },
+        data,
+        container,
+      );
+      return;
+    }
+    chart.setData(data);
+  }
+
+  function render(state) {
+    renderProgress(state.progress);
+    renderGraph(state.graph);
+    renderWorkers(state.workers);
+    renderErrors(state.errors);
+    renderActors(state.actors);
+    renderTasks(state.tasks, state.workers, state.time);
+    renderThroughput(state.throughput);
+    document.body.setAttribute('data-updated', String(state.time));
+  }
+
+  renderLegend();
+  const connection = document.getElementById('connection');
+  const events = new EventSource('/api/events');
+  events.addEventListener('open', () => (connection.textContent = 'live'));
+  events.addEventListener('error', () => (connection.textContent = 'reconnecting…'));
+  events.addEventListener('state', (message) => render(JSON.parse(message.data)));
+})();
