@@ -1,0 +1,203 @@
+/**
+ * What crosses a process boundary: msgpackr without records (`useRecords: false`), decoded with
+ * msgpackr's eval-free build so nothing a peer sends reaches `new Function`. Every message is the
+ * envelope `[version, data]`, whose first two bytes name the version before anything is decoded.
+ * Decoding never throws anything but a `DecodeError` saying why the bytes were refused.
+ *
+ * Round-trips numbers, strings, Buffers and Uint8Arrays, arrays, plain objects, Date, Map, Set,
+ * bigint and `undefined` (distinct from `null`).
+ */
+import { addExtension, Packr } from 'msgpackr';
+import { addExtension as addDecoderExtension, Unpackr } from 'msgpackr/unpack-no-eval';
+import { ArgumentRangeError } from '../errors';
+import type { RejectionKind } from './bus';
+
+export const CODEC_VERSION = 1;
+/** msgpack's fixarray-of-2 marker, the first byte of every envelope. */
+const ENVELOPE_MARKER = 0x92;
+const HIGHEST_FIXINT = 0x7f;
+
+export const DEFAULT_MAX_PAYLOAD = 8 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+
+export interface CodecLimits {
+  /** Largest encoded message accepted, in bytes (default 8 MiB). */
+  maxPayload?: number;
+  /** Deepest nesting of arrays, objects, Maps and Sets accepted (default 64). */
+  maxDepth?: number;
+}
+
+/** Bytes off the wire that were refused; `kind` is the reason counted in `Bus.stats().rejected`. */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+  constructor(
+    readonly kind: RejectionKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A value that cannot be sent: too deep (or cyclic), too large, or of a type msgpack cannot carry. */
+export class EncodeError extends Error {
+  override readonly name = 'EncodeError';
+}
+
+/**
+ * msgpackr writes every `Map` as a msgpack map, which decodes as a plain object once records are
+ * off. Maps therefore travel as this wrapper, an extension of their own.
+ */
+class WireMap {
+  /** Keys and values alternating. */
+  constructor(readonly flatEntries: unknown[]) {}
+}
+const MAP_EXTENSION_TYPE = 0x4d;
+/** Structured-clone references would let a small message expand into a huge graph. */
+const REFERENCE_EXTENSION_TYPES = [0x69, 0x70];
+
+function mapFromWire(flatEntries: unknown): Map<unknown, unknown> {
+  if (!Array.isArray(flatEntries) || flatEntries.length % 2 !== 0) throw new DecodeError('malformed', 'bad Map entries');
+  const map = new Map<unknown, unknown>();
+  for (let i = 0; i < flatEntries.length; i += 2) map.set(flatEntries[i], flatEntries[i + 1]);
+  return map;
+}
+
+addExtension({ Class: WireMap, type: MAP_EXTENSION_TYPE, write: (map: WireMap) => map.flatEntries, read: mapFromWire });
+addDecoderExtension({ type: MAP_EXTENSION_TYPE, read: mapFromWire });
+for (const type of REFERENCE_EXTENSION_TYPES) {
+  addDecoderExtension({
+    type,
+    unpack: () => {
+      throw new DecodeError('malformed', 'object references are not accepted');
+    },
+  });
+}
+
+const MSGPACK_OPTIONS = { useRecords: false, moreTypes: true, useBigIntExtension: true } as const;
+
+export class Codec {
+  readonly maxPayload: number;
+  readonly maxDepth: number;
+  private readonly packr = new Packr(MSGPACK_OPTIONS);
+  private readonly unpackr = new Unpackr(MSGPACK_OPTIONS);
+
+  constructor(limits: CodecLimits = {}) {
+    this.maxPayload = positiveInteger('maxPayload', limits.maxPayload ?? DEFAULT_MAX_PAYLOAD);
+    this.maxDepth = positiveInteger('maxDepth', limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+  }
+
+  /** Throws `EncodeError` for values the limits or msgpack refuse. */
+  encode(data: unknown): Uint8Array {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.packr.pack([CODEC_VERSION, this.toWire(data, 0)]);
+    } catch (error) {
+      throw error instanceof EncodeError ? error : new EncodeError(`cannot encode: ${String(error)}`, { cause: error });
+    }
+    if (bytes.length > this.maxPayload) {
+      throw new EncodeError(`encoded message is ${bytes.length} bytes, over the ${this.maxPayload} byte limit`);
+    }
+    return bytes;
+  }
+
+  /** Throws only `DecodeError`. */
+  decode(bytes: Uint8Array): unknown {
+    if (bytes.length > this.maxPayload) {
+      throw new DecodeError('oversized', `message is ${bytes.length} bytes, over the ${this.maxPayload} byte limit`);
+    }
+    checkEnvelopeHead(bytes);
+    let envelope: unknown;
+    try {
+      envelope = this.unpackr.unpack(bytes);
+    } catch (error) {
+      throw asDecodeError(error);
+    }
+    if (!Array.isArray(envelope) || envelope.length !== 2) throw new DecodeError('malformed', 'not a message envelope');
+    const data: unknown = envelope[1];
+    // Each level of nesting costs at least one byte, so short messages cannot be too deep.
+    if (bytes.length > this.maxDepth) this.checkDepth(data);
+    return data;
+  }
+
+  /** Copies the value only where a Map needs wrapping; checks depth and cycles on the way. */
+  private toWire(value: unknown, depth: number): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= this.maxDepth) throw new EncodeError(`value nests deeper than ${this.maxDepth} levels (or is cyclic)`);
+    if (value instanceof Map) return new WireMap(this.wireItems([...value].flat(), depth));
+    if (Array.isArray(value)) return this.wireItems(value, depth);
+    if (value instanceof Set) {
+      const items = [...value];
+      const wired = this.wireItems(items, depth);
+      return wired === items ? value : new Set(wired);
+    }
+    if (!isPlainObject(value)) return value;
+    const values = Object.values(value);
+    const wired = this.wireItems(values, depth);
+    return wired === values ? value : Object.fromEntries(Object.keys(value).map((key, i) => [key, wired[i]]));
+  }
+
+  /** `items` itself when no item changed on the way to the wire, else a changed copy. */
+  private wireItems(items: unknown[], depth: number): unknown[] {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const wired = this.toWire(items[i], depth + 1);
+      if (wired !== items[i]) copy ??= items.slice();
+      if (copy !== undefined) copy[i] = wired;
+    }
+    return copy ?? items;
+  }
+
+  /** Iterative, so hostile nesting cannot overflow the stack here. */
+  private checkDepth(root: unknown): void {
+    const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+    while (stack.length > 0) {
+      const { value, depth } = stack.pop()!;
+      const children = childrenOf(value);
+      if (children === undefined) continue;
+      if (depth >= this.maxDepth) throw new DecodeError('too-deep', `message nests deeper than ${this.maxDepth} levels`);
+      for (const child of children) {
+        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+      }
+    }
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function childrenOf(value: unknown): Iterable<unknown> | undefined {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || value instanceof Date) return undefined;
+  if (Array.isArray(value)) return value;
+  if (value instanceof Map) return [...value].flat();
+  if (value instanceof Set) return value;
+  return Object.values(value);
+}
+
+function checkEnvelopeHead(bytes: Uint8Array): void {
+  if (bytes.length < 2 || bytes[0] !== ENVELOPE_MARKER) throw new DecodeError('malformed', 'not a message envelope');
+  if (bytes[1] === CODEC_VERSION) return;
+  if (bytes[1] <= HIGHEST_FIXINT) {
+    throw new DecodeError('unknown-version', `envelope version ${bytes[1]} is not ${CODEC_VERSION}`);
+  }
+  throw new DecodeError('malformed', 'envelope has no version');
+}
+
+function asDecodeError(error: unknown): DecodeError {
+  if (error instanceof DecodeError) return error;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new DecodeError('too-deep', 'message nests too deeply to decode', { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DecodeError('malformed', `undecodable message: ${reason}`, { cause: error });
+}
+
+function positiveInteger(argument: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ArgumentRangeError(argument, 'a positive integer', value);
+  return value;
+}
+
+/** A codec with the default limits. */
+export const defaultCodec = new Codec();
