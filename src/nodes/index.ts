@@ -12,3 +12,4 @@ import './sink';
 import './sink-to-list';
 import './slice';
 import './starmap';
+import './unique';
