@@ -1,0 +1,161 @@
+import { Stream, type Emitted, type StreamOptions } from '../stream';
+import { ignore } from '../promise';
+
+export interface SourceOptions extends StreamOptions {
+  /** Start right away, like calling `start()` after construction. */
+  start?: boolean;
+}
+
+/**
+ * A node that feeds a pipeline from the outside world. It has no upstreams; `start()` opens it
+ * (a server listens, a file is polled, an iterator is pulled) and `stop()` closes it. Its lifecycle
+ * is `idle` until started, then `running`, and ends `stopped`, `finished` (input ran out) or
+ * `failed` (start or input failed; the error also goes to `errors`).
+ *
+ * A source takes the next input only after downstream accepted the previous one, and `drain()`
+ * waits while it is busy handing an element over.
+ */
+export abstract class Source<T> extends Stream<T> {
+  private running = false;
+  private starting: Promise<void> | undefined = undefined;
+  private busyCount = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(options: SourceOptions = {}) {
+    super(options);
+  }
+
+  /** Whether the source was started and has not stopped, finished or failed since. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Opens the source. Resolves once it runs (a server listens); rejects when it cannot start, for
+   * example a port in use. The failure also goes to `errors`, so not awaiting it loses nothing.
+   * Starting a running source returns the same promise.
+   */
+  override start(): Promise<void> {
+    this.starting ??= this.launch();
+    return this.starting;
+  }
+
+  /** Closes the source; it takes no more input. Resolves when its resources are released. */
+  override async stop(): Promise<void> {
+    if (!this.running) return;
+    const starting = this.ended();
+    this.markStopped();
+    await starting?.catch(ignore);
+    await this.close();
+  }
+
+  /** Acquires what the source reads from and begins producing. */
+  protected abstract open(): Promise<void> | void;
+
+  /** Releases what `open()` acquired; called once per stop, finish or failure. */
+  protected abstract close(): Promise<void> | void;
+
+  /** For subclasses: the input ran out. */
+  protected finish(): void {
+    if (!this.running) return;
+    this.ended();
+    this.markFinished();
+    this.closeQuietly();
+  }
+
+  /** For subclasses: the input failed; the source stops and the error goes to `errors`. */
+  protected fail(error: unknown): void {
+    if (!this.running) return;
+    this.ended();
+    this.markFailed(error);
+    this.reportError(undefined, error);
+    this.closeQuietly();
+  }
+
+  /**
+   * Emits `x`; a source has no emit caller, so failures go to `errors`. Returns a promise (that
+   * never rejects) when downstream has not accepted `x` yet; `drain()` waits for it.
+   */
+  protected deliver(x: T): Promise<void> | undefined {
+    let result: Emitted;
+    try {
+      result = this.emit(x);
+    } catch (error) {
+      this.reportError(x, error);
+      return undefined;
+    }
+    if (result === undefined) return undefined;
+    this.busyStarted();
+    return result.then(this.busyEnded, (error: unknown) => {
+      this.busyEnded();
+      this.reportError(x, error);
+    });
+  }
+
+  /** Makes `drain()` wait until the matching `busyEnded()`: the source is producing. */
+  protected busyStarted(): void {
+    this.busyCount++;
+  }
+
+  protected readonly busyEnded = (): void => {
+    if (--this.busyCount > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  protected override settled(): Promise<void> | undefined {
+    const held = super.settled();
+    if (this.busyCount === 0) return held;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    return held === undefined ? idle : Promise.all([held, idle]).then(ignore);
+  }
+
+  private launch(): Promise<void> {
+    this.running = true;
+    this.markStarted();
+    let opened: Promise<void> | void;
+    try {
+      opened = this.open();
+    } catch (error) {
+      opened = Promise.reject(error);
+    }
+    const launched = Promise.resolve(opened).catch((error: unknown) => {
+      this.fail(error);
+      throw error;
+    });
+    launched.catch(ignore);
+    return launched;
+  }
+
+  /** Leaves the running state; returns the start promise of the run that ended. */
+  private ended(): Promise<void> | undefined {
+    const starting = this.starting;
+    this.running = false;
+    this.starting = undefined;
+    return starting;
+  }
+
+  private closeQuietly(): void {
+    let closed: Promise<void> | void;
+    try {
+      closed = this.close();
+    } catch (error) {
+      this.reportError(undefined, error);
+      return;
+    }
+    if (closed !== undefined) closed.catch((error: unknown) => this.reportError(undefined, error));
+  }
+}
+
+/** Calls `start()` when the options ask for it; returns the source. */
+export function startIfAsked<S extends Source<unknown>>(source: S, options: SourceOptions | undefined): S {
+  if (options?.start === true) void source.start();
+  return source;
+}
+
+/** Adds a static factory to `Stream` (`Stream.fromTcp(...)`); its type comes from a namespace augmentation. */
+export function registerSource(name: string, factory: (...args: never[]) => Source<unknown>): void {
+  if (Object.prototype.hasOwnProperty.call(Stream, name)) throw new Error(`Stream already has a static member named '${name}'`);
+  Object.defineProperty(Stream, name, { value: factory, writable: true, configurable: true });
+}
