@@ -4,6 +4,7 @@ import './async-iterator';
 import './buffer';
 import './collect';
 import './combine-latest';
+import './delay';
 import './filter';
 import './flatten';
 import './frequencies';

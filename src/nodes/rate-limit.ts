@@ -1,7 +1,6 @@
 import { type Emitted, Stream } from '../stream';
-import { systemScheduler, type Scheduler } from '../scheduler';
+import { TimedNode } from '../timed-node';
 import type { TimedOptions } from '../timed-options';
-import { requireInterval } from '../validate';
 
 declare module '../stream' {
   interface Stream<T> {
@@ -13,27 +12,12 @@ declare module '../stream' {
   }
 }
 
-export class RateLimit<T> extends Stream<T> {
-  private readonly scheduler: Scheduler;
+export class RateLimit<T> extends TimedNode<T> {
   /** When the next element may pass. */
   private nextSlot = -Infinity;
 
-  constructor(
-    upstream: Stream<T>,
-    private readonly interval: number,
-    options: TimedOptions = {},
-  ) {
-    requireInterval('interval', interval);
-    super(options, [upstream]);
-    this.scheduler = options.scheduler ?? systemScheduler;
-  }
-
   override get kind(): string {
     return 'rateLimit';
-  }
-
-  protected override describe(): string {
-    return String(this.interval);
   }
 
   override update(x: T): Emitted {

@@ -3,6 +3,7 @@ import { ArgumentRangeError, ArgumentTypeError, PipelineError, Stream } from '..
 import { emitTimes } from '../support/emit-times';
 import { sleep } from '../support/sleep';
 import { trackSettled } from '../support/track-settled';
+
 function inc(x: number): number {
   return x + 1;
 }
