@@ -1,3 +1,7 @@
 // Loading a source file registers its factory on Stream (`Stream.fromTcp`); keep one line per source file.
 export { Source, type SourceOptions } from './source';
 export { FromIterable, fromIterable } from './from-iterable';
+export { PollingSource, type PollingOptions } from './polling-source';
+export { FromPeriodic, fromPeriodic } from './from-periodic';
+export { FromTextFile, fromTextFile, type FromTextFileOptions } from './from-text-file';
+export { Filenames, filenames } from './filenames';
