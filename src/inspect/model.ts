@@ -23,14 +23,18 @@ export interface NodeView extends GraphNode {
   rate: number;
 }
 
+/**
+ * Elements of the observed pipelines; for a target with workers but no pipelines (the CLI attached
+ * to NATS), tasks as the workers count them.
+ */
 export interface Progress {
-  /** Elements that entered the pipeline at its sources. */
+  /** Elements that entered the pipelines at their sources. */
   emitted: number;
-  /** Elements held by nodes plus tasks running on workers. */
+  /** Elements some node still holds (buffers, windows, async calls, distributed tasks). */
   inFlight: number;
-  /** Elements that reached a sink plus tasks that finished. */
+  /** Elements emitted that are neither in flight nor failed. */
   done: number;
-  /** Errors counted on nodes plus failed tasks. */
+  /** Errors counted on nodes. */
   failed: number;
 }
 
@@ -119,7 +123,7 @@ export class InspectionModel {
   private readonly throughput: ThroughputHistory = { times: [], emitted: [], done: [], tasks: [], errors: [] };
   private readonly stopActors: () => void;
   private readonly stopTasks: () => void;
-  private taskTotals = { done: 0, failed: 0 };
+  private tasksFinished = 0;
   private previousTotals: Totals = { emitted: 0, done: 0, tasks: 0, errors: 0 };
   private previousTime: number;
   private sampled = false;
@@ -158,7 +162,7 @@ export class InspectionModel {
     const graph = this.graph(seconds, first);
     const workers = this.roster.update(this.target.workers?.workers() ?? [], time);
     const progress = this.progress(graph.nodes, workers);
-    const totals: Totals = { emitted: progress.emitted, done: progress.done, tasks: this.taskTotals.done + this.taskTotals.failed, errors: progress.failed };
+    const totals: Totals = { emitted: progress.emitted, done: progress.done, tasks: this.tasksFinished, errors: progress.failed };
     if (!first) this.record(time, seconds, totals);
     this.previousTotals = totals;
     this.previousTime = time;
@@ -197,6 +201,7 @@ export class InspectionModel {
       }
       for (const edge of graph.edges) edges.set(`${edge.from}>${edge.to}`, edge);
     }
+    this.untrackRemoved(nodes);
     return { nodes: [...nodes.values()].sort((a, b) => a.id - b.id), edges: [...edges.values()] };
   }
 
@@ -223,6 +228,15 @@ export class InspectionModel {
     return tracked;
   }
 
+  /** Stops counting on nodes that left the pipelines (destroyed or disconnected). */
+  private untrackRemoved(present: ReadonlyMap<number, NodeView>): void {
+    for (const [node, tracked] of this.tracked) {
+      if (present.has(node.id)) continue;
+      tracked.detach();
+      this.tracked.delete(node);
+    }
+  }
+
   private pipelines(): ReadonlyArray<Stream<unknown>> {
     const pipelines = this.target.pipelines;
     if (pipelines === undefined) return [];
@@ -230,18 +244,16 @@ export class InspectionModel {
   }
 
   private progress(nodes: NodeView[], workers: WorkerView[]): Progress {
+    if (nodes.length === 0) return taskProgress(workers);
     let emitted = 0;
-    let done = this.taskTotals.done;
     let inFlight = 0;
-    let failed = this.taskTotals.failed;
+    let failed = 0;
     for (const node of nodes) {
       if (node.role === 'source') emitted += node.out;
-      if (node.role === 'sink') done += node.in;
       inFlight += node.pending;
       failed += node.errors;
     }
-    for (const worker of workers) if (worker.status === 'alive') inFlight += worker.inFlight;
-    return { emitted, inFlight, done, failed };
+    return { emitted, inFlight, done: Math.max(0, emitted - inFlight - failed), failed };
   }
 
   private record(time: number, seconds: number, totals: Totals): void {
@@ -261,11 +273,8 @@ export class InspectionModel {
     const { element, ...view } = event;
     this.tasks.push(view);
     if (this.tasks.length > RECENT_TASKS) this.tasks.shift();
-    if (event.ok) {
-      this.taskTotals.done++;
-      return;
-    }
-    this.taskTotals.failed++;
+    this.tasksFinished++;
+    if (event.ok) return;
     this.pushError({ time: event.end, node: `worker ${event.worker}`, element: describeValue(element), message: event.error ?? 'task failed', task: event.task, seq: event.seq });
   }
 
@@ -282,6 +291,17 @@ export class InspectionModel {
     this.errors.push(view);
     if (this.errors.length > RECENT_ERRORS) this.errors.shift();
   }
+}
+
+function taskProgress(workers: WorkerView[]): Progress {
+  const progress: Progress = { emitted: 0, inFlight: 0, done: 0, failed: 0 };
+  for (const worker of workers) {
+    progress.inFlight += worker.inFlight;
+    progress.done += worker.done;
+    progress.failed += worker.failed;
+  }
+  progress.emitted = progress.inFlight + progress.done + progress.failed;
+  return progress;
 }
 
 function copyHistory(history: ThroughputHistory): ThroughputHistory {
