@@ -20,6 +20,8 @@ import './sink-to-list';
 import './slice';
 import './sliding-window';
 import './starmap';
+import './timed-window';
+import './timed-window-unique';
 import './union';
 import './unique';
 import './zip';
