@@ -1,8 +1,7 @@
 // Pieces shared by the join operators (zip, zipLatest, combineLatest, union).
 import { emitDetached } from '../detached-emit';
 import { ArgumentTypeError } from '../errors';
-import { ignore } from '../promise';
-import { Stream, type Emitted } from '../stream';
+import { Stream } from '../stream';
 
 /** The element type of a stream; any other value (a zip literal) stands for itself. */
 export type ElementOf<S> = S extends Stream<infer U> ? U : S;
@@ -20,7 +19,7 @@ export function splitTrailingOptions<O extends object>(args: unknown[], isOption
   return { others: args, options: {} as O };
 }
 
-export function isPlainObject(value: unknown): value is object {
+function isPlainObject(value: unknown): value is object {
   if (value === null || typeof value !== 'object') return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -31,13 +30,6 @@ export function requireStreams(argument: string, values: unknown[]): Stream<unkn
     if (!(value instanceof Stream)) throw new ArgumentTypeError(`${argument}[${i}]`, 'a Stream', value);
   });
   return values as Stream<unknown>[];
-}
-
-/** The result of two emits as one: `undefined` when both were synchronous. */
-export function joinEmitted(first: Emitted, second: Emitted): Emitted {
-  if (first === undefined) return second;
-  if (second === undefined) return first;
-  return Promise.all([first, second]).then(ignore);
 }
 
 export function unknownInputError(node: Stream<unknown>, from: Stream<unknown> | undefined): Error {

@@ -1,7 +1,7 @@
 import { Fifo } from '../fifo';
 import { ignore } from '../promise';
 import { Stream, type Emitted } from '../stream';
-import { Join, LatestValues, joinEmitted, requireStreams, unknownInputError, type ElementsOf } from './join';
+import { Join, LatestValues, requireStreams, unknownInputError, type ElementsOf } from './join';
 
 declare module '../stream' {
   interface Stream<T> {
@@ -72,6 +72,13 @@ export class ZipLatest extends Join {
     for (let i = 0; i < values.length; i++) tuple[i + 1] = values[i];
     return tuple;
   }
+}
+
+/** The result of two emits as one: `undefined` when both were synchronous. */
+function joinEmitted(first: Emitted, second: Emitted): Emitted {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return Promise.all([first, second]).then(ignore);
 }
 
 Stream.registerApi('zipLatest', (upstream, ...others: unknown[]) => new ZipLatest(upstream, requireStreams('others', others)));
