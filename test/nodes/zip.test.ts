@@ -168,6 +168,26 @@ describe('zip', () => {
     expect(out).toEqual([[0, 0]]);
   });
 
+  test('a producer awaiting its emits stays at most maxsize elements ahead of a slower partner', async () => {
+    const a = new Stream<number>();
+    const b = new Stream<number>();
+    const out = a.zip(b, { maxsize: 2 }).sinkToList();
+    let mostAhead = 0;
+    const producer = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await a.emit(i);
+        mostAhead = Math.max(mostAhead, i + 1 - out.length);
+      }
+    })();
+    for (let i = 0; i < 20; i++) {
+      await new Promise(setImmediate);
+      b.emit(i);
+    }
+    await producer;
+    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => [i, i]));
+    expect(mostAhead).toBe(2);
+  });
+
   test('disconnecting an input releases the emits waiting on back pressure', async () => {
     const a = new Stream<number>();
     const b = new Stream<number>();
