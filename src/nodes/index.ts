@@ -10,6 +10,7 @@ import './flatten';
 import './frequencies';
 import './latest';
 import './map';
+import './map-async';
 import './partition';
 import './partition-unique';
 import './pluck';
