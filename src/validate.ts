@@ -32,3 +32,10 @@ export function requireInterval(argument: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new ArgumentRangeError(argument, 'a finite number of milliseconds >= 0', value);
   return value;
 }
+
+/** A TCP port: an integer from 0 (any free port) to 65535. */
+export function requirePort(argument: string, value: number): number {
+  requireNonNegativeInteger(argument, value);
+  if (value > 65535) throw new ArgumentRangeError(argument, 'a port from 0 to 65535', value);
+  return value;
+}

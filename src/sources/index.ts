@@ -5,3 +5,6 @@ export { PollingSource, type PollingOptions } from './polling-source';
 export { FromPeriodic, fromPeriodic } from './from-periodic';
 export { FromTextFile, fromTextFile, type FromTextFileOptions } from './from-text-file';
 export { Filenames, filenames } from './filenames';
+export { FromTcp, fromTcp, type FromTcpOptions } from './from-tcp';
+export { FromHttpServer, fromHttpServer, type FromHttpServerOptions } from './from-http-server';
+export { FromProcess, fromProcess, type FromProcessOptions } from './from-process';

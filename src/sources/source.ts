@@ -79,17 +79,20 @@ export abstract class Source<T> extends Stream<T> {
   protected deliver(x: T): Promise<void> | undefined {
     let result: Emitted;
     try {
-      result = this.emit(x);
+      result = this.offer(x);
     } catch (error) {
       this.reportError(x, error);
       return undefined;
     }
+    return result?.catch((error: unknown) => this.reportError(x, error));
+  }
+
+  /** Emits `x` and lets `drain()` wait while downstream has not accepted it; failures reach the caller. */
+  protected offer(x: T): Emitted {
+    const result = this.emit(x);
     if (result === undefined) return undefined;
     this.busyStarted();
-    return result.then(this.busyEnded, (error: unknown) => {
-      this.busyEnded();
-      this.reportError(x, error);
-    });
+    return result.finally(this.busyEnded);
   }
 
   /** Makes `drain()` wait until the matching `busyEnded()`: the source is producing. */
