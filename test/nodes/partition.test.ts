@@ -129,6 +129,38 @@ describe('partition', () => {
     expect(out).toEqual([[0, 2], [1], [4]]);
   });
 
+  test('keyed groups time out independently, each from its own first element', () => {
+    jest.useFakeTimers();
+    const source = new Stream<string>();
+    const out = source.partition(3, { timeout: 100, key: 'length' }).sinkToList();
+    source.emit('a');
+    jest.advanceTimersByTime(60);
+    source.emit('bb');
+    source.emit('c');
+    jest.advanceTimersByTime(40);
+    expect(out).toEqual([['a', 'c']]);
+    source.emit('d');
+    jest.advanceTimersByTime(60);
+    expect(out).toEqual([['a', 'c'], ['bb']]);
+    jest.advanceTimersByTime(40);
+    expect(out).toEqual([['a', 'c'], ['bb'], ['d']]);
+  });
+
+  test('drain() waits for every keyed group with a pending timeout', async () => {
+    jest.useFakeTimers();
+    const source = new Stream<number>();
+    const out = source.partition(5, { timeout: 30, key: (x) => x % 2 }).sinkToList();
+    source.emit(1);
+    await jest.advanceTimersByTimeAsync(20);
+    source.emit(2);
+    const draining = source.drain();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(out).toEqual([[1]]);
+    await jest.advanceTimersByTimeAsync(20);
+    await draining;
+    expect(out).toEqual([[1], [2]]);
+  });
+
   test('test_partition_size_one: partition(1, { timeout }) emits every element and starts no timer', () => {
     jest.useFakeTimers();
     const source = new Stream<number>();
