@@ -32,8 +32,8 @@ export class Accumulate<S, In, Out> extends Stream<Out> {
     private readonly fn: (state: S, x: In) => unknown,
     options: AccumulateOptions<S> = {},
   ) {
-    super(options, [upstream]);
     requireFunction('fn', fn);
+    super(options, [upstream]);
     this.hasState = 'start' in options;
     this.acc = options.start;
     this.returnsState = options.returnsState ?? false;

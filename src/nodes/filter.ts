@@ -19,8 +19,9 @@ export class FilterNode<T> extends Stream<T> {
     private readonly args: unknown[],
     options?: StreamOptions,
   ) {
+    const checked = predicate == null ? Boolean : requireFunction('predicate', predicate);
     super(options, [upstream]);
-    this.predicate = predicate == null ? Boolean : requireFunction('predicate', predicate);
+    this.predicate = checked;
   }
 
   override get kind(): string {

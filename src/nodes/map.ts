@@ -1,5 +1,5 @@
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import { ignore, isPromiseLike } from '../promise';
+import { isPromiseLike } from '../promise';
 import { requireFunction } from '../validate';
 
 declare module '../stream' {
@@ -11,7 +11,11 @@ declare module '../stream' {
 
 export class MapNode<In, Out> extends Stream<Out> {
   private ordered: Promise<unknown> = Promise.resolve();
+  private asyncPending = 0;
   private readonly emitResult = (value: unknown): Emitted => this.emit(value as Out);
+  private readonly asyncSettled = (): void => {
+    this.asyncPending--;
+  };
 
   constructor(
     upstream: Stream<In>,
@@ -19,8 +23,8 @@ export class MapNode<In, Out> extends Stream<Out> {
     private readonly args: unknown[],
     options?: StreamOptions,
   ) {
-    super(options, [upstream]);
     requireFunction('fn', fn);
+    super(options, [upstream]);
   }
 
   override get kind(): string {
@@ -33,14 +37,18 @@ export class MapNode<In, Out> extends Stream<Out> {
 
   override update(x: In): Emitted {
     const y = this.args.length === 0 ? this.fn(x) : this.fn(x, ...this.args);
-    if (!isPromiseLike(y)) return this.emit(y as Out);
+    if (this.asyncPending === 0 && !isPromiseLike(y)) return this.emit(y as Out);
     return this.emitInOrder(y);
   }
 
-  /** Async results are emitted in input order, whatever order they settle in. */
-  private emitInOrder(result: PromiseLike<unknown>): Promise<void> {
+  /**
+   * Async results are emitted in input order, whatever order they settle in; while any is
+   * pending, synchronous results queue behind it too.
+   */
+  private emitInOrder(result: unknown): Promise<void> {
+    this.asyncPending++;
     const emitted = this.ordered.then(() => result).then(this.emitResult);
-    this.ordered = emitted.then(ignore, ignore);
+    this.ordered = emitted.then(this.asyncSettled, this.asyncSettled);
     return this.hold(emitted);
   }
 }

@@ -17,8 +17,8 @@ export class Sink<T> extends Stream<never> {
     private readonly args: unknown[],
     options?: StreamOptions,
   ) {
-    super(options, [upstream]);
     requireFunction('fn', fn);
+    super(options, [upstream]);
   }
 
   override get kind(): string {

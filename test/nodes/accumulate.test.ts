@@ -131,8 +131,7 @@ describe('accumulate', () => {
     expect(() => new Stream<number>().accumulate(add, 1 as never)).toThrow(ArgumentTypeError);
   });
 
-  // Known bug (see ops-a report): the node is connected before fn is validated.
-  test.failing('a rejected fn leaves the upstream without a broken downstream', () => {
+  test('a rejected fn leaves the upstream without a broken downstream', () => {
     const source = new Stream<number>();
     expect(() => source.accumulate(1 as unknown as typeof add)).toThrow(ArgumentTypeError);
     expect(source.downstreams).toEqual([]);

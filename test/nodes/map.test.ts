@@ -101,8 +101,7 @@ describe('map', () => {
     expect(out).toEqual([1]);
   });
 
-  // Known bug (see ops-a report): a synchronous result overtakes pending async results.
-  test.failing('a fn mixing sync and async results still emits in input order', async () => {
+  test('a fn mixing sync and async results still emits in input order', async () => {
     const source = new Stream<number>();
     const out = source.map((x) => (x === 1 ? Promise.resolve(x) : x)).sinkToList();
     source.emit(1);
@@ -122,8 +121,7 @@ describe('map', () => {
     expect(() => source.map(3 as unknown as typeof inc)).toThrow(/^fn must be a function, got 3/);
   });
 
-  // Known bug (see ops-a report): the node is connected before fn is validated.
-  test.failing('a rejected fn leaves the upstream without a broken downstream', () => {
+  test('a rejected fn leaves the upstream without a broken downstream', () => {
     const source = new Stream<number>();
     expect(() => source.map(3 as unknown as typeof inc)).toThrow(ArgumentTypeError);
     expect(source.downstreams).toEqual([]);
