@@ -54,6 +54,21 @@ export interface BusStats {
   rejected: Record<RejectionKind, number>;
   /** Handler calls that threw (the bus reports them and keeps delivering). */
   handlerErrors: number;
+  /**
+   * Messages published while the connection was down: the client buffers them for the reconnect,
+   * but core NATS is at-most-once, so their delivery is not assured.
+   */
+  publishedWhileDisconnected: number;
+  /** Times the client or server flagged a subscription as a slow consumer. */
+  slowConsumers: number;
+}
+
+export type BusWarningKind = 'slow-consumer' | 'published-while-disconnected' | 'rejected-message';
+
+/** Something worth surfacing that does not change the connection status. */
+export interface BusWarning {
+  kind: BusWarningKind;
+  detail: string;
 }
 
 /** A request got no reply within its timeout. */
@@ -106,5 +121,10 @@ export interface Bus {
   close(): Promise<void>;
   /** Connection status changes; returns the unsubscribe function. */
   onStatus(listener: (event: BusStatusEvent) => void): () => void;
+  /**
+   * Slow consumers, messages published while disconnected, rejected messages (optional: a bus
+   * that can have none of these may leave it out).
+   */
+  onWarning?(listener: (warning: BusWarning) => void): () => void;
   stats(): BusStats;
 }

@@ -5,7 +5,7 @@
  * Decoding never throws anything but a `DecodeError` saying why the bytes were refused.
  *
  * Round-trips numbers, strings, Buffers and Uint8Arrays, arrays, plain objects, Date, Map, Set,
- * bigint and `undefined` (distinct from `null`).
+ * bigint and `undefined` (distinct from `null`). `-0` arrives as `0`.
  */
 import { addExtension, Packr } from 'msgpackr';
 import { addExtension as addDecoderExtension, Unpackr } from 'msgpackr/unpack-no-eval';

@@ -5,33 +5,11 @@
  * and delivered once the current one reached all its subscribers, so every subscriber sees each
  * publisher's messages in publish order.
  */
-import { systemScheduler, type Scheduler } from '../scheduler';
-import { checkPositiveTimeout, DEFAULT_REQUEST_TIMEOUT, printHandlerError, replyId } from './bus-support';
-import {
-  BusClosedError,
-  NoRespondersError,
-  type Bus,
-  type BusStats,
-  type BusStatus,
-  type BusStatusEvent,
-  type Handler,
-  type HandlerErrorListener,
-  type Message,
-  type PublishOptions,
-  type RequestOptions,
-  type SubscribeOptions,
-  type Subscription,
-} from './bus';
-import { PendingRequests } from './pending-requests';
-import { StatusListeners } from './status-listeners';
+import { BusBase, type BusBaseOptions } from './bus-base';
+import { BusClosedError, NoRespondersError, type Handler, type Message, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
 import { checkPublishSubject, checkSubscribePattern, subjectMatches } from './subject-pattern';
 
-export interface InProcessBusOptions {
-  /** Clock for request timeouts (default: the system timers). */
-  scheduler?: Scheduler;
-  /** Called when a handler throws; delivery to the other handlers goes on. */
-  onHandlerError?: HandlerErrorListener;
-}
+export type InProcessBusOptions = BusBaseOptions;
 
 interface Entry {
   readonly pattern: string;
@@ -52,34 +30,18 @@ const ROUTE_CACHE_LIMIT = 10_000;
 
 let busCount = 0;
 
-export class InProcessBus implements Bus {
+export class InProcessBus extends BusBase {
   private readonly entries: Entry[] = [];
   private readonly routes = new Map<string, Route>();
   private readonly backlog: Message[] = [];
   private dispatching = false;
-  private readonly statusListeners = new StatusListeners('connected');
-  private readonly pending: PendingRequests;
-  private readonly inboxPrefix = `_INBOX.inproc${++busCount}.`;
-  private inbox: Subscription | undefined = undefined;
-  private readonly onHandlerError: HandlerErrorListener;
-  private readonly counters: BusStats = {
-    published: 0,
-    delivered: 0,
-    rejected: { malformed: 0, oversized: 0, 'too-deep': 0, 'unknown-version': 0 },
-    handlerErrors: 0,
-  };
 
   constructor(options: InProcessBusOptions = {}) {
-    this.pending = new PendingRequests(options.scheduler ?? systemScheduler);
-    this.onHandlerError = options.onHandlerError ?? printHandlerError;
-  }
-
-  get status(): BusStatus {
-    return this.statusListeners.current;
+    super(`_INBOX.inproc${++busCount}.`, options, 'connected');
   }
 
   publish(subject: string, data: unknown, options?: PublishOptions): void {
-    if (this.status === 'closed') throw new BusClosedError(`publish to '${subject}'`);
+    if (this.refusing) throw new BusClosedError(`publish to '${subject}'`);
     const route = this.routeFor(subject);
     this.counters.published++;
     const message: Message = { subject, data, reply: options?.reply, headers: options?.headers };
@@ -92,7 +54,7 @@ export class InProcessBus implements Bus {
   }
 
   subscribe<T = unknown>(subject: string, handler: Handler<T>, options?: SubscribeOptions): Subscription {
-    if (this.status === 'closed') throw new BusClosedError(`subscribe to '${subject}'`);
+    if (this.refusing) throw new BusClosedError(`subscribe to '${subject}'`);
     checkSubscribePattern(subject);
     const entry: Entry = { pattern: subject, handler: handler as Handler, queue: options?.queue, active: true };
     this.entries.push(entry);
@@ -101,20 +63,6 @@ export class InProcessBus implements Bus {
       subject,
       unsubscribe: () => this.remove(entry),
     };
-  }
-
-  request<T = unknown>(subject: string, data: unknown, options?: RequestOptions): Promise<T> {
-    if (this.status === 'closed') return Promise.reject(new BusClosedError(`request '${subject}'`));
-    const timeout = checkPositiveTimeout(options?.timeout ?? DEFAULT_REQUEST_TIMEOUT);
-    const route = this.routeFor(subject);
-    if (route.plain.length === 0 && route.groups.length === 0) {
-      return Promise.reject(new NoRespondersError(subject));
-    }
-    this.inbox ??= this.subscribe(`${this.inboxPrefix}*`, (reply) => this.settle(reply));
-    return new Promise<T>((resolve, reject) => {
-      const id = this.pending.open(subject, timeout, resolve as (value: unknown) => void, reject);
-      this.publish(subject, data, { reply: this.inboxPrefix + id, headers: options?.headers });
-    });
   }
 
   flush(): Promise<void> {
@@ -132,21 +80,25 @@ export class InProcessBus implements Bus {
     this.entries.length = 0;
     this.routes.clear();
     this.backlog.length = 0;
-    this.pending.rejectAll(new BusClosedError('wait for a reply'));
-    this.statusListeners.set('closed');
+    this.markClosed();
     return Promise.resolve();
   }
 
-  onStatus(listener: (event: BusStatusEvent) => void): () => void {
-    return this.statusListeners.add(listener);
+  protected get refusing(): boolean {
+    return this.status === 'closed';
   }
 
-  stats(): BusStats {
-    return { ...this.counters, rejected: { ...this.counters.rejected } };
+  protected refuseRequest(subject: string): Error | undefined {
+    const route = this.routeFor(subject);
+    return route.plain.length === 0 && route.groups.length === 0 ? new NoRespondersError(subject) : undefined;
+  }
+
+  protected subscribeInbox(): Subscription {
+    return this.subscribe(`${this.inboxPrefix}*`, (reply) => this.settle(reply));
   }
 
   private settle(reply: Message): void {
-    const id = replyId(reply.subject, this.inboxPrefix);
+    const id = this.replyId(reply.subject);
     if (id !== undefined) this.pending.resolve(id, reply.data);
   }
 
@@ -215,13 +167,6 @@ export class InProcessBus implements Bus {
   }
 
   private call(entry: Entry, message: Message): void {
-    if (!entry.active) return;
-    this.counters.delivered++;
-    try {
-      entry.handler(message);
-    } catch (error) {
-      this.counters.handlerErrors++;
-      this.onHandlerError(error, message);
-    }
+    if (entry.active) this.deliverTo(entry.handler, message);
   }
 }

@@ -47,6 +47,11 @@ export class PendingRequests {
     return entry !== undefined;
   }
 
+  /** The subject request `id` went to, while it waits. */
+  subjectOf(id: number): string | undefined {
+    return this.pending.get(id)?.subject;
+  }
+
   private take(id: number): Pending | undefined {
     const entry = this.pending.get(id);
     if (entry !== undefined) this.pending.delete(id);

@@ -1,0 +1,294 @@
+/**
+ * The bus over NATS (`@nats-io/transport-node` 3.x). Data is encoded with the codec; anything that
+ * fails to decode is counted in `stats().rejected`, answered with an error reply when it asked
+ * for one, and never reaches a handler. Requests share one inbox subscription and are matched by
+ * the id at the end of their reply subject.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  connect,
+  createInbox,
+  credsAuthenticator,
+  headers as natsHeaders,
+  nkeyAuthenticator,
+  type Authenticator,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type NodeConnectionOptions,
+  type Status,
+} from '@nats-io/transport-node';
+import { BusBase, type BusBaseOptions } from './bus-base';
+import { BusClosedError, NoRespondersError, type Handler, type Headers, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
+import { Codec, DecodeError, type CodecLimits } from './codec';
+import { checkPublishSubject, checkSubscribePattern } from './subject-pattern';
+
+export type NatsTlsOptions = NonNullable<NodeConnectionOptions['tls']>;
+
+export interface NatsBusOptions extends BusBaseOptions {
+  /** Server URL(s) (default `nats://127.0.0.1:4222`). */
+  servers?: string | string[];
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** NKey seed (the `SU...` string) for nkey authentication. */
+  nkeySeed?: string;
+  /** Path of a `.creds` file (JWT + nkey seed). */
+  credsFile?: string;
+  tls?: NatsTlsOptions;
+  /** Connection name shown by the server's monitoring. */
+  name?: string;
+  /** Reconnect attempts before giving up (default: forever). */
+  maxReconnectAttempts?: number;
+  /** Milliseconds between reconnect attempts to one server (default 2000). */
+  reconnectTimeWait?: number;
+  /** Any other nats.js connection option, passed through as is. */
+  connection?: NodeConnectionOptions;
+  /** Size and nesting limits for encoded messages. */
+  limits?: CodecLimits;
+  /** Pending messages on a subscription beyond which it is reported as a slow consumer (default 10000). */
+  slowConsumerPending?: number;
+}
+
+/** Header naming why a responder refused a request it could not decode. */
+export const REJECTED_HEADER = 'Rivulet-Rejected';
+const NO_RESPONDERS_STATUS = 503;
+const DEFAULT_SLOW_CONSUMER_PENDING = 10_000;
+
+export class NatsBus extends BusBase {
+  private closing = false;
+  private readonly codec: Codec;
+  private readonly slowConsumerPending: number;
+  private readonly validSubjects = new Set<string>();
+  private warnedWhileDisconnected = false;
+
+  /** Wraps a connection made elsewhere; `close()` closes it. */
+  constructor(
+    readonly connection: NatsConnection,
+    options: NatsBusOptions = {},
+  ) {
+    super(`${createInbox()}.`, options, 'connected');
+    this.codec = new Codec(options.limits);
+    this.slowConsumerPending = options.slowConsumerPending ?? DEFAULT_SLOW_CONSUMER_PENDING;
+    void this.followStatus();
+    void connection.closed().then((error) => this.markClosed(error instanceof Error ? error.message : undefined));
+  }
+
+  static async connect(options: NatsBusOptions = {}): Promise<NatsBus> {
+    return new NatsBus(await connect(connectionOptions(options)), options);
+  }
+
+  publish(subject: string, data: unknown, options?: PublishOptions): void {
+    this.checkOpen(`publish to '${subject}'`);
+    this.checkSubject(subject);
+    const payload = this.codec.encode(data);
+    this.counters.published++;
+    if (this.status !== 'connected') this.noteDisconnectedPublish(subject);
+    if (options === undefined) {
+      this.connection.publish(subject, payload);
+      return;
+    }
+    this.connection.publish(subject, payload, {
+      reply: options.reply,
+      headers: options.headers === undefined ? undefined : toNatsHeaders(options.headers),
+    });
+  }
+
+  subscribe<T = unknown>(subject: string, handler: Handler<T>, options?: SubscribeOptions): Subscription {
+    this.checkOpen(`subscribe to '${subject}'`);
+    checkSubscribePattern(subject);
+    const receive = handler as Handler;
+    const subscription = this.connection.subscribe(subject, {
+      queue: options?.queue,
+      slow: this.slowConsumerPending,
+      callback: (error, msg) => {
+        if (error === null) this.receive(msg, receive);
+      },
+    });
+    return { subject, unsubscribe: () => subscription.unsubscribe() };
+  }
+
+  flush(): Promise<void> {
+    return this.closing ? Promise.resolve() : this.connection.flush();
+  }
+
+  async drain(): Promise<void> {
+    if (this.closing) return this.connection.closed().then(() => undefined);
+    this.closing = true;
+    await this.connection.drain();
+    this.markClosed();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (!this.connection.isClosed()) await this.connection.close();
+    this.markClosed();
+  }
+
+  protected get refusing(): boolean {
+    return this.closing;
+  }
+
+  /** The server answers a request without responders with a 503 status on the inbox. */
+  protected refuseRequest(): Error | undefined {
+    return undefined;
+  }
+
+  private receive(msg: Msg, handler: Handler): void {
+    let data: unknown;
+    try {
+      data = this.codec.decode(msg.data);
+    } catch (error) {
+      this.refuse(msg, error as DecodeError);
+      return;
+    }
+    const headers = msg.headers === undefined ? undefined : fromNatsHeaders(msg.headers);
+    this.deliverTo(handler, { subject: msg.subject, data, reply: msg.reply || undefined, headers });
+  }
+
+  /** Counts the message, warns, and answers its reply subject (if any) with the reason. */
+  private refuse(msg: Msg, error: DecodeError): void {
+    this.counters.rejected[error.kind]++;
+    this.warningListeners.emit({ kind: 'rejected-message', detail: `${msg.subject}: ${error.message}` });
+    if (!msg.reply || this.closing) return;
+    const reason = natsHeaders();
+    reason.set(REJECTED_HEADER, `${error.kind}: ${error.message}`);
+    this.connection.publish(msg.reply, undefined, { headers: reason });
+  }
+
+  protected subscribeInbox(): Subscription {
+    const subscription = this.connection.subscribe(`${this.inboxPrefix}*`, {
+      callback: (error, msg) => {
+        if (error === null) this.settle(msg);
+      },
+    });
+    return { subject: subscription.getSubject(), unsubscribe: () => subscription.unsubscribe() };
+  }
+
+  private settle(msg: Msg): void {
+    const id = this.replyId(msg.subject);
+    if (id === undefined) return;
+    const refusal = replyRefusal(msg);
+    if (refusal !== undefined) {
+      const subject = this.pending.subjectOf(id) ?? msg.subject;
+      this.pending.reject(id, refusal === NO_RESPONDERS_STATUS ? new NoRespondersError(subject) : refusal);
+      return;
+    }
+    try {
+      this.pending.resolve(id, this.codec.decode(msg.data));
+    } catch (error) {
+      this.counters.rejected[(error as DecodeError).kind]++;
+      this.pending.reject(id, error);
+    }
+  }
+
+  private checkOpen(operation: string): void {
+    if (this.closing) throw new BusClosedError(operation);
+  }
+
+  private checkSubject(subject: string): void {
+    if (this.validSubjects.has(subject)) return;
+    checkPublishSubject(subject);
+    if (this.validSubjects.size >= 10_000) this.validSubjects.clear();
+    this.validSubjects.add(subject);
+  }
+
+  private noteDisconnectedPublish(subject: string): void {
+    this.counters.publishedWhileDisconnected++;
+    if (this.warnedWhileDisconnected) return;
+    this.warnedWhileDisconnected = true;
+    this.warningListeners.emit({
+      kind: 'published-while-disconnected',
+      detail: `publishing to '${subject}' while ${this.status}: buffered for the reconnect, delivery not assured`,
+    });
+  }
+
+  private async followStatus(): Promise<void> {
+    try {
+      for await (const event of this.connection.status()) this.onNatsStatus(event);
+    } catch (error) {
+      this.markClosed(String(error));
+    }
+  }
+
+  private onNatsStatus(event: Status): void {
+    switch (event.type) {
+      case 'disconnect':
+        return this.setStatus('disconnected', event.server);
+      case 'reconnecting':
+        return this.setStatus('reconnecting');
+      case 'reconnect':
+        this.warnedWhileDisconnected = false;
+        return this.setStatus('connected', event.server);
+      case 'slowConsumer':
+        this.counters.slowConsumers++;
+        return this.warningListeners.emit({
+          kind: 'slow-consumer',
+          detail: `subscription '${event.sub.getSubject()}' has ${event.pending} messages pending`,
+        });
+      case 'error':
+        return this.warnServerError(event.error);
+      case 'close':
+        return this.markClosed();
+      default:
+        return undefined;
+    }
+  }
+
+  private warnServerError(error: Error): void {
+    if (/slow consumer/i.test(error.message)) {
+      this.counters.slowConsumers++;
+      this.warningListeners.emit({ kind: 'slow-consumer', detail: error.message });
+    }
+  }
+
+  protected override markClosed(detail?: string): void {
+    this.closing = true;
+    super.markClosed(detail);
+  }
+}
+
+/** nats.js options from ours; `connection` passes anything else through. */
+export function connectionOptions(options: NatsBusOptions): NodeConnectionOptions {
+  const authenticator = authenticatorFor(options);
+  const chosen: NodeConnectionOptions = {
+    servers: options.servers ?? 'nats://127.0.0.1:4222',
+    user: options.user,
+    pass: options.pass,
+    token: options.token,
+    tls: options.tls,
+    name: options.name,
+    maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
+    reconnectTimeWait: options.reconnectTimeWait,
+    authenticator,
+  };
+  const defined = Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined));
+  return { ...defined, ...options.connection };
+}
+
+function authenticatorFor(options: NatsBusOptions): Authenticator | undefined {
+  if (options.credsFile !== undefined) return credsAuthenticator(readFileSync(options.credsFile));
+  if (options.nkeySeed !== undefined) return nkeyAuthenticator(new TextEncoder().encode(options.nkeySeed));
+  return undefined;
+}
+
+function toNatsHeaders(record: Headers): MsgHdrs {
+  const result = natsHeaders();
+  for (const key of Object.keys(record)) result.set(key, record[key]);
+  return result;
+}
+
+function fromNatsHeaders(msgHeaders: MsgHdrs): Headers {
+  const record: Record<string, string> = {};
+  for (const key of msgHeaders.keys()) record[key] = msgHeaders.last(key);
+  return record;
+}
+
+/** A status reply (no responders) or a responder's refusal, if the reply is one. */
+function replyRefusal(msg: Msg): number | DecodeError | undefined {
+  const msgHeaders = msg.headers;
+  if (msgHeaders === undefined) return undefined;
+  if (msgHeaders.code === NO_RESPONDERS_STATUS) return NO_RESPONDERS_STATUS;
+  if (!msgHeaders.has(REJECTED_HEADER)) return undefined;
+  return new DecodeError('malformed', `the responder rejected the request: ${msgHeaders.get(REJECTED_HEADER)}`);
+}
