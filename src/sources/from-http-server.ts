@@ -1,15 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
-import { requirePort } from '../validate';
-import { boundPort, closeServer, listen } from './server';
-import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
+import { ServerSource, type ServerSourceOptions } from './server-source';
+import { registerSource, startIfAsked } from './source';
 
-export interface FromHttpServerOptions extends SourceOptions {
+export interface FromHttpServerOptions extends ServerSourceOptions {
   /** The request paths to accept: a RegExp matched against the whole path, or one exact path. Default: all. */
   path?: RegExp | string;
-  /** The interface to bind. Default `'127.0.0.1'`. */
-  host?: string;
 }
 
 declare module '../stream' {
@@ -23,40 +20,25 @@ declare module '../stream' {
   }
 }
 
-export class FromHttpServer extends Source<Buffer> {
-  readonly host: string;
-  private readonly requestedPort: number;
+export class FromHttpServer extends ServerSource<Buffer> {
   private readonly path: RegExp | string;
-  private server: Server | undefined = undefined;
+  protected declare server: Server | undefined;
 
   constructor(port: number, options: FromHttpServerOptions = {}) {
-    super(options);
-    this.requestedPort = requirePort('port', port);
+    super(port, options);
     this.path = wholePathMatcher(options.path ?? /.*/);
-    this.host = options.host ?? '127.0.0.1';
-  }
-
-  /** The bound port once started (useful with port 0), else the requested one. */
-  get port(): number {
-    return boundPort(this.server, this.requestedPort);
   }
 
   override get kind(): string {
     return 'fromHttpServer';
   }
 
-  protected override describe(): string | undefined {
-    return String(this.port);
-  }
-
-  protected override open(): Promise<void> {
-    const server = createServer((request, response) => void this.handle(request, response));
-    this.server = server;
-    return listen(server, this.requestedPort, this.host, String(this));
+  protected override createServer(): Server {
+    return createServer((request, response) => void this.handle(request, response));
   }
 
   protected override close(): Promise<void> {
-    const closed = closeServer(this.server);
+    const closed = super.close();
     this.server?.closeAllConnections();
     return closed;
   }

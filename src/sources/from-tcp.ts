@@ -1,16 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
-import { requirePort } from '../validate';
 import { DelimitedSplitter } from './delimited';
-import { boundPort, closeServer, listen } from './server';
-import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
+import { ServerSource, type ServerSourceOptions } from './server-source';
+import { registerSource, startIfAsked } from './source';
 
-export interface FromTcpOptions extends SourceOptions {
+export interface FromTcpOptions extends ServerSourceOptions {
   /** Ends each emitted part (included in it). Default `'\n'`. */
   delimiter?: string | Uint8Array;
-  /** The interface to bind. Default `'127.0.0.1'`. */
-  host?: string;
 }
 
 declare module '../stream' {
@@ -24,42 +21,26 @@ declare module '../stream' {
   }
 }
 
-export class FromTcp extends Source<Buffer> {
-  readonly host: string;
-  private readonly requestedPort: number;
+export class FromTcp extends ServerSource<Buffer> {
   private readonly delimiter: Buffer;
-  private server: Server | undefined = undefined;
   private readonly sockets = new Set<Socket>();
 
   constructor(port: number, options: FromTcpOptions = {}) {
-    super(options);
-    this.requestedPort = requirePort('port', port);
+    super(port, options);
     this.delimiter = toDelimiter(options.delimiter ?? '\n');
-    this.host = options.host ?? '127.0.0.1';
-  }
-
-  /** The bound port once started (useful with port 0), else the requested one. */
-  get port(): number {
-    return boundPort(this.server, this.requestedPort);
   }
 
   override get kind(): string {
     return 'fromTcp';
   }
 
-  protected override describe(): string | undefined {
-    return String(this.port);
-  }
-
-  protected override open(): Promise<void> {
-    const server = createServer((socket) => void this.serve(socket));
-    this.server = server;
-    return listen(server, this.requestedPort, this.host, String(this));
+  protected override createServer(): Server {
+    return createServer((socket) => void this.serve(socket));
   }
 
   protected override close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    return closeServer(this.server);
+    return super.close();
   }
 
   private async serve(socket: Socket): Promise<void> {
