@@ -2,7 +2,7 @@ import { Stream, type Emitted, type StreamOptions } from '../stream';
 import { requireFunction } from '../validate';
 
 export interface AccumulateOptions<S> extends StreamOptions {
-  /** The initial state; without it the first element becomes the state and is emitted unchanged. */
+  /** The initial state (`null` counts; `undefined` means none): without one the first element becomes the state and is emitted unchanged. */
   start?: S;
   /** `fn` returns `[state, result]` and `result` is emitted. */
   returnsState?: boolean;
@@ -34,7 +34,7 @@ export class Accumulate<S, In, Out> extends Stream<Out> {
   ) {
     requireFunction('fn', fn);
     super(options, [upstream]);
-    this.hasState = 'start' in options;
+    this.hasState = options.start !== undefined;
     this.acc = options.start;
     this.returnsState = options.returnsState ?? false;
     this.withState = options.withState ?? false;

@@ -137,3 +137,12 @@ describe('accumulate', () => {
     expect(source.downstreams).toEqual([]);
   });
 });
+
+describe('accumulate start: undefined', () => {
+  test('start: undefined means no start value, so the first element passes through', () => {
+    const source = new Stream<number>();
+    const out = source.accumulate((acc: number, x: number) => acc + x, { start: undefined }).sinkToList();
+    [1, 2, 3].forEach((x) => source.emit(x));
+    expect(out).toEqual([1, 3, 6]);
+  });
+});
