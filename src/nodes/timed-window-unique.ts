@@ -1,16 +1,13 @@
 import { ArgumentTypeError } from '../errors';
 import { Stream } from '../stream';
 import type { TimedOptions } from '../timed-options';
-import { DistinctByKey, requireKeep, type Keep } from './support/distinct-by-key';
-import { keyFunction, type KeySelector } from './support/key-selector';
+import type { PartitionUniqueOptions } from './partition-unique';
+import { DistinctByKey, requireKeep } from './support/distinct-by-key';
+import { keyFunction } from './support/key-selector';
 import { TimedWindow } from './timed-window';
 
-export interface TimedWindowUniqueOptions<T> extends TimedOptions {
-  /** The key that must be distinct: a function, or a property name / index; the element by default. */
-  key?: KeySelector<T> | null;
-  /** For a repeated key: keep the `'first'` element (default), or the `'last'` one, moving its key last. */
-  keep?: Keep;
-}
+/** `key` and `keep` as for `partitionUnique`, plus the clock. */
+export interface TimedWindowUniqueOptions<T> extends TimedOptions, Pick<PartitionUniqueOptions<T>, 'key' | 'keep'> {}
 
 declare module '../stream' {
   interface Stream<T> {
