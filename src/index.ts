@@ -11,3 +11,10 @@ export { inspect, type InspectObserver, type InspectOptions } from './inspect/in
 export { startDashboard, type Dashboard, type DashboardOptions } from './inspect/server';
 export type { DashboardState, InspectTarget, NodeView, Progress } from './inspect/model';
 export { HeartbeatDirectory, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerInfo } from './inspect/workers';
+export { Client, type ClientOptions, type Deployment } from './distributed/client';
+export type { DistributedStream, DistributedOperators } from './distributed/distributed-stream';
+export { task, UnregisteredTaskError } from './distributed/tasks';
+export { Worker, type WorkerOptions } from './distributed/worker';
+export type { Remote, Unresolved } from './distributed/remote';
+export type { GatherOptions } from './distributed/gather-node';
+export type { ScatterOptions } from './nodes/scatter';

@@ -1,14 +1,66 @@
-import { Stream } from '../index';
+/**
+ * The seed scenario (streamz's docs example): `inc` sleeps, ten elements go through it one at a
+ * time, then through `scatter().map(inc).buffer(8).gather()` on the embedded client.
+ */
+import { parseArgs } from 'node:util';
+import { Client, Stream, task } from '../index';
 
-function inc(x: number): number {
-  return x + 1;
+export interface DemoOptions {
+  /** How long each `inc` sleeps (ms). */
+  taskMs?: number;
+  count?: number;
+  log?: (line: string) => void;
 }
 
-/** streamz's quickstart, in TypeScript: map(inc) then print each result. */
-export async function runDemo(log: (line: string) => void = console.log): Promise<void> {
-  const source = new Stream<number>({ name: 'numbers' });
-  source.map(inc).sink((x) => log(String(x)));
-  for (let i = 0; i < 10; i++) await source.emit(i);
+export interface DemoTimings {
+  sequentialMs: number;
+  parallelMs: number;
+  sequential: number[];
+  parallel: number[];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function parseDemoArgs(argv: string[]): DemoOptions {
+  const { values } = parseArgs({ args: argv, options: { 'task-ms': { type: 'string' }, count: { type: 'string' } }, strict: true });
+  return {
+    taskMs: values['task-ms'] === undefined ? undefined : Number(values['task-ms']),
+    count: values.count === undefined ? undefined : Number(values.count),
+  };
+}
+
+let taskMs = 1000;
+
+/** streamz's `inc`, sleeping `taskMs` first. */
+const inc = task('demo.inc', async (x: number) => {
+  await sleep(taskMs);
+  return x + 1;
+});
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoTimings> {
+  taskMs = options.taskMs ?? 1000;
+  const count = options.count ?? 10;
+  const log = options.log ?? console.log;
+
+  log(`Sequential: ${count} elements through inc (${taskMs} ms each)`);
+  const sequential = await timeRun(count, (source) => source.map(inc));
+  log(`  ${sequential.ms} ms: ${sequential.results.join(' ')}`);
+
+  const client = new Client();
+  log('Parallel: source.scatter().map(inc).buffer(8).gather() on the embedded client');
+  const parallel = await timeRun(count, (source) => source.scatter({ client }).map(inc).buffer(8).gather());
+  log(`  ${parallel.ms} ms: ${parallel.results.join(' ')}`);
+  await client.close();
+  return { sequentialMs: sequential.ms, parallelMs: parallel.ms, sequential: sequential.results, parallel: parallel.results };
+}
+
+async function timeRun(count: number, build: (source: Stream<number>) => Stream<number>): Promise<{ ms: number; results: number[] }> {
+  const source = new Stream<number>();
+  const results = build(source).sinkToList();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await source.emit(i);
   await source.drain();
-  log(source.visualize());
+  return { ms: Math.round(performance.now() - start), results };
 }

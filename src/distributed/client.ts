@@ -1,0 +1,168 @@
+/**
+ * The entry point of distributed execution. One pipeline code, three deployments chosen by the
+ * options: embedded (in-process bus and worker), a local cluster of worker threads, or NATS.
+ */
+import { randomBytes } from 'node:crypto';
+import { ArgumentTypeError } from '../errors';
+import { InProcessBus } from '../transport/in-process-bus';
+import type { Bus } from '../transport/bus';
+import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
+import { requirePositiveInteger } from '../validate';
+import { LocalCluster } from './local-cluster';
+import { connectNats } from './nats';
+import { DEFAULT_HEARTBEAT_INTERVAL, loadTaskModules, Worker } from './worker';
+import { WorkerDirectory, type WorkerInfo } from './worker-directory';
+
+export type Deployment = 'embedded' | 'threads' | 'nats';
+
+export interface ClientOptions {
+  /** Local cluster: the number of worker threads (needs `tasks`). */
+  workers?: number;
+  /** Module(s) registering the tasks; loaded here and by every worker thread. */
+  tasks?: string | string[];
+  /** NATS: server URL(s). Other options (user, pass, token, tls, ...) go to the NATS connection. */
+  servers?: string | string[];
+  prefix?: string;
+  pool?: string;
+  /** Tasks each local worker runs at once (embedded default 1024, threads default 1). */
+  concurrency?: number;
+  /** Milliseconds between worker heartbeats for workers this client starts. */
+  heartbeatInterval?: number;
+  /** Milliseconds a worker may hold a task before it counts as lost (default 1 hour). */
+  lease?: number;
+  [natsOption: string]: unknown;
+}
+
+const CLIENT_OPTIONS = new Set(['workers', 'tasks', 'servers', 'prefix', 'pool', 'concurrency', 'heartbeatInterval', 'lease']);
+const EMBEDDED_CONCURRENCY = 1024;
+const DEFAULT_LEASE = 3_600_000;
+
+let current: Client | undefined;
+
+export class Client {
+  readonly id = randomBytes(4).toString('hex');
+  readonly deployment: Deployment;
+  readonly subjects: Subjects;
+  readonly lease: number;
+  /** Credits travel here: scatter and gather always live in this process. */
+  readonly controlBus: Bus = new InProcessBus();
+  readonly directory: WorkerDirectory;
+  private bus: Bus | undefined = undefined;
+  private readonly ready: Promise<void>;
+  private readonly pendingSetups: Array<(bus: Bus) => void> = [];
+  private readonly drainers = new Set<() => Promise<void>>();
+  private embeddedWorker: Worker | undefined = undefined;
+  private cluster: LocalCluster | undefined = undefined;
+  private segmentCount = 0;
+  private closing: Promise<void> | undefined = undefined;
+
+  /** The client pipelines use by default: the last one created, or a new embedded one. */
+  static current(): Client {
+    current ??= new Client();
+    return current;
+  }
+
+  constructor(readonly options: ClientOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
+    this.lease = requirePositiveInteger('lease', options.lease ?? DEFAULT_LEASE);
+    this.deployment = options.servers !== undefined ? 'nats' : options.workers !== undefined ? 'threads' : 'embedded';
+    if (this.deployment === 'threads') requirePositiveInteger('workers', options.workers as number);
+    if (this.deployment !== 'embedded') loadTaskModules(options.tasks);
+    this.directory = new WorkerDirectory(this.subjects);
+    if (this.deployment === 'nats') {
+      this.ready = this.connectNats();
+    } else {
+      this.attach(new InProcessBus());
+      this.ready = this.startLocalWorkers();
+    }
+    this.ready.catch((error: unknown) => console.error('rivulet: the client failed to start:', error));
+    current = this;
+  }
+
+  /** Thread and NATS workers can only run registered tasks. */
+  get requiresRegisteredTasks(): boolean {
+    return this.deployment !== 'embedded';
+  }
+
+  /** The task bus once connected. */
+  get taskBus(): Bus | undefined {
+    return this.bus;
+  }
+
+  /** Resolves once the bus is connected and the workers this client starts announced themselves. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Live workers: id, capacity, in-flight, done, failed, last heartbeat. */
+  workers(): WorkerInfo[] {
+    return this.directory.list();
+  }
+
+  /** Local clusters: starts or stops worker threads until `n` run. */
+  async scale(n: number): Promise<void> {
+    requirePositiveInteger('n', n);
+    if (this.deployment !== 'threads') throw new Error(`scale() needs a local cluster (new Client({ workers, tasks })); this client is ${this.deployment}`);
+    await this.ready;
+    await (this.cluster as LocalCluster).scale(n);
+  }
+
+  /** Runs `setup` with the task bus once connected (at once when it already is). */
+  onReady(setup: (bus: Bus) => void): void {
+    if (this.bus !== undefined) setup(this.bus);
+    else this.pendingSetups.push(setup);
+  }
+
+  /** A new pipeline segment id, unique on the bus. */
+  newSegmentId(): string {
+    return `${this.id}-${++this.segmentCount}`;
+  }
+
+  /** Segments register their drain so that `close()` waits for their work first. */
+  track(drain: () => Promise<void>): void {
+    this.drainers.add(drain);
+  }
+
+  /** Waits for in-flight work, then stops local workers and closes the bus. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.ready.catch(() => {});
+    await Promise.all([...this.drainers].map((drain) => drain()));
+    await this.embeddedWorker?.drain();
+    await this.cluster?.close();
+    this.directory.close();
+    await this.bus?.drain();
+    await this.controlBus.close();
+    if (current === this) current = undefined;
+  }
+
+  private attach(bus: Bus): void {
+    this.bus = bus;
+    this.directory.attach(bus);
+    for (const setup of this.pendingSetups.splice(0)) setup(bus);
+  }
+
+  private async startLocalWorkers(): Promise<void> {
+    const bus = this.bus as Bus;
+    const heartbeatInterval = this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL;
+    if (this.deployment === 'embedded') {
+      const { prefix, pool } = this.subjects;
+      const concurrency = this.options.concurrency ?? EMBEDDED_CONCURRENCY;
+      this.embeddedWorker = new Worker({ bus, prefix, pool, concurrency, heartbeatInterval, allowLocalFunctions: true });
+      await this.embeddedWorker.start();
+      return;
+    }
+    this.cluster = new LocalCluster(bus, this.directory, { tasks: this.options.tasks, subjects: this.subjects, concurrency: this.options.concurrency ?? 1, heartbeatInterval });
+    await this.cluster.scale(this.options.workers as number);
+  }
+
+  private async connectNats(): Promise<void> {
+    const natsOptions = Object.fromEntries(Object.entries(this.options).filter(([key]) => !CLIENT_OPTIONS.has(key)));
+    this.attach(await connectNats(this.options.servers as string | string[], natsOptions));
+  }
+}

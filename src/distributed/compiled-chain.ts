@@ -1,0 +1,31 @@
+import type { StepSpec, StepState } from '../transport/protocol';
+
+/** Where an `accumulate` step keeps its state between elements (on the client). */
+export interface StateHolder {
+  stepState: StepState;
+}
+
+/** The steps from a scatter to one task node, computed once per node. */
+export class CompiledChain {
+  private static nextId = 1;
+  readonly id = CompiledChain.nextId++;
+
+  constructor(
+    readonly steps: readonly StepSpec[],
+    /** One per `accumulate` step, in chain order; a chain with any runs one element at a time. */
+    readonly stateHolders: readonly StateHolder[],
+  ) {}
+
+  get sequential(): boolean {
+    return this.stateHolders.length > 0;
+  }
+
+  currentStates(): StepState[] | undefined {
+    return this.sequential ? this.stateHolders.map((holder) => holder.stepState) : undefined;
+  }
+
+  storeStates(states: readonly StepState[] | undefined): void {
+    if (states === undefined) return;
+    for (let i = 0; i < this.stateHolders.length && i < states.length; i++) this.stateHolders[i].stepState = states[i];
+  }
+}

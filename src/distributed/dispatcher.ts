@@ -1,0 +1,235 @@
+/**
+ * The scatter side of a distributed segment: turns each element reaching `gather()` into a task,
+ * sends it to the least loaded worker while it holds a credit, and tracks every task in flight
+ * (sequence, attempt, assigned worker, lease deadline) so that a lost worker's tasks are sent
+ * again. Tasks accepted in the same turn of the event loop travel as one message per worker.
+ */
+import { createActor, type Actor } from 'xstate';
+import { scatterMachine } from '../actors/scatter';
+import { reportInspection } from '../inspect/inspection';
+import type { Bus, Subscription } from '../transport/bus';
+import { PROTOCOL_VERSION, readCreditGrant, type TaskBatch, type WireTask } from '../transport/protocol';
+import type { Subjects } from '../transport/subjects';
+import type { CompiledChain } from './compiled-chain';
+import type { DirectoryListener, WorkerDirectory } from './worker-directory';
+
+/** An element accepted by a segment, from acceptance until its results were delivered. */
+export interface TaskEntry {
+  readonly seq: number;
+  readonly value: unknown;
+  readonly chain: CompiledChain;
+  attempt: number;
+  worker: string | undefined;
+  /** When the worker's lease on it runs out (`Date.now()` based). */
+  deadline: number;
+  /** The `emit` still waiting on this element, if any: it settles with the element's fate. */
+  owner: Deferred | undefined;
+}
+
+export interface Deferred {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export interface DispatcherOptions {
+  /** The task bus, once connected (no worker is known before, so nothing is sent before). */
+  bus: () => Bus | undefined;
+  controlBus: Bus;
+  subjects: Subjects;
+  directory: WorkerDirectory;
+  pipeline: string;
+  credits: number;
+  /** How long a worker may hold a task before it counts as lost (ms). */
+  lease: number;
+}
+
+interface Outgoing {
+  readonly worker: string;
+  readonly chain: CompiledChain;
+  readonly tasks: WireTask[];
+}
+
+export class Dispatcher implements DirectoryListener {
+  readonly inFlight = new Map<number, TaskEntry>();
+  private credits: number;
+  private nextSeq = 0;
+  /** Accepted elements not sent yet (no credit, no worker, or a sequential chain busy), oldest first. */
+  private readonly waiting: TaskEntry[] = [];
+  /** The entry that took the last credit: its `emit` waits for a credit to come back. */
+  private blocked: TaskEntry | undefined = undefined;
+  private sequentialBusy = false;
+  private readonly outgoing = new Map<string, Outgoing>();
+  private flushScheduled = false;
+  private readonly actor: Actor<typeof scatterMachine>;
+  private readonly creditSubscription: Subscription;
+  private readonly stopListening: () => void;
+  private hadWorkers = false;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.credits = options.credits;
+    this.actor = createActor(scatterMachine, { id: `scatter-${options.pipeline}`, inspect: reportInspection });
+    this.actor.subscribe({ error: (error) => console.error('rivulet scatter:', error) });
+    this.actor.start();
+    this.creditSubscription = options.controlBus.subscribe(options.subjects.credit(options.pipeline), (message) => this.onCredit(message.data));
+    this.stopListening = options.directory.listen(this);
+    this.reportWorkers();
+  }
+
+  get state(): string {
+    return this.actor.getSnapshot().value as string;
+  }
+
+  get availableCredits(): number {
+    return this.credits;
+  }
+
+  /**
+   * Accepts an element. Returns `undefined` when it was sent and credits remain; otherwise a
+   * promise that settles once it was sent and a credit is free again (or rejects with its failure).
+   */
+  submit(value: unknown, chain: CompiledChain): Promise<void> | undefined {
+    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, attempt: 0, worker: undefined, deadline: 0, owner: undefined };
+    this.inFlight.set(entry.seq, entry);
+    if (this.waiting.length === 0 && this.trySend(entry)) {
+      if (this.credits > 0) return undefined;
+      return this.block(entry);
+    }
+    this.waiting.push(entry);
+    return new Promise<void>((resolve, reject) => {
+      entry.owner = { resolve, reject };
+    });
+  }
+
+  /** Called by the gather side when results for `seq` arrive; `undefined` for a duplicate. */
+  complete(seq: number): TaskEntry | undefined {
+    const entry = this.inFlight.get(seq);
+    if (entry === undefined || entry.deadline === 0) return undefined;
+    this.inFlight.delete(seq);
+    if (entry.worker === undefined) this.waiting.splice(this.waiting.indexOf(entry), 1);
+    this.options.directory.release(entry.worker);
+    if (entry.chain.sequential) {
+      this.sequentialBusy = false;
+      this.pump();
+    }
+    return entry;
+  }
+
+  drainStarted(): void {
+    this.actor.send({ type: 'DRAIN' });
+  }
+
+  drainEnded(): void {
+    this.actor.send({ type: 'DRAINED' });
+  }
+
+  workerJoined(): void {
+    this.reportWorkers();
+    this.pump();
+  }
+
+  workerLost(id: string): void {
+    const lost = [...this.inFlight.values()].filter((entry) => entry.worker === id);
+    for (const entry of lost) {
+      entry.worker = undefined;
+      if (entry.chain.sequential) this.sequentialBusy = false;
+    }
+    this.waiting.unshift(...lost.sort((a, b) => a.seq - b.seq));
+    this.reportWorkers();
+    this.pump();
+  }
+
+  close(): void {
+    this.creditSubscription.unsubscribe();
+    this.stopListening();
+    this.actor.stop();
+  }
+
+  private block(entry: TaskEntry): Promise<void> {
+    this.blocked = entry;
+    return new Promise<void>((resolve, reject) => {
+      entry.owner = { resolve, reject };
+    });
+  }
+
+  /** Takes a credit (unless re-sending) and a worker for `entry`; false when either is missing. */
+  private trySend(entry: TaskEntry): boolean {
+    const fresh = entry.deadline === 0;
+    if (fresh && this.credits === 0) return false;
+    if (entry.chain.sequential && this.sequentialBusy) return false;
+    const worker = this.options.directory.assign();
+    if (worker === undefined) return false;
+    if (fresh) {
+      this.credits--;
+      if (this.credits === 0) this.actor.send({ type: 'CREDITS', available: false });
+    } else {
+      entry.attempt++;
+    }
+    entry.worker = worker;
+    entry.deadline = Date.now() + this.options.lease;
+    if (entry.chain.sequential) this.sequentialBusy = true;
+    this.enqueue(entry, worker);
+    return true;
+  }
+
+  private enqueue(entry: TaskEntry, worker: string): void {
+    const key = `${worker}/${entry.chain.id}`;
+    let out = this.outgoing.get(key);
+    if (out === undefined) this.outgoing.set(key, (out = { worker, chain: entry.chain, tasks: [] }));
+    out.tasks.push({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: entry.chain.currentStates() });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const { subjects, pipeline } = this.options;
+    const bus = this.options.bus();
+    if (bus === undefined || bus.status === 'closed') return;
+    const reply = subjects.results(pipeline);
+    for (const out of this.outgoing.values()) {
+      const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline, reply, chain: out.chain.steps, tasks: out.tasks };
+      bus.publish(subjects.workerTasks(out.worker), batch);
+    }
+    this.outgoing.clear();
+  };
+
+  private onCredit(data: unknown): void {
+    const { credits } = readCreditGrant(data);
+    if (this.credits === 0 && credits > 0) this.actor.send({ type: 'CREDITS', available: true });
+    this.credits += credits;
+    const blocked = this.blocked;
+    if (blocked !== undefined) {
+      this.blocked = undefined;
+      const owner = blocked.owner;
+      blocked.owner = undefined;
+      owner?.resolve();
+    }
+    this.pump();
+  }
+
+  /** Sends waiting entries, oldest first, while credits, workers and sequencing allow. */
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      const entry = this.waiting[0];
+      if (!this.trySend(entry)) return;
+      this.waiting.shift();
+      if (entry.owner === undefined || entry.attempt > 0) continue;
+      if (this.credits > 0) {
+        const owner = entry.owner;
+        entry.owner = undefined;
+        owner.resolve();
+      } else {
+        this.blocked = entry;
+      }
+    }
+  }
+
+  private reportWorkers(): void {
+    const available = this.options.directory.available;
+    if (available === this.hadWorkers) return;
+    this.hadWorkers = available;
+    this.actor.send({ type: 'WORKERS', available });
+  }
+}

@@ -1,0 +1,11 @@
+/** The entry point of a local cluster's worker thread: the Worker runtime over the thread's port. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PortBus } from '../transport/port-bus';
+import { Worker, type WorkerOptions } from './worker';
+
+if (parentPort === null) throw new Error('thread-worker must run in a worker thread');
+const worker = new Worker({ ...(workerData as WorkerOptions), bus: new PortBus(parentPort) });
+worker.start().catch((error: unknown) => {
+  console.error('rivulet worker thread failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+/**
+ * The worker runtime: the same code runs tasks in process (embedded client), in a worker thread
+ * (local cluster) and in a `rivulet worker` process (NATS). It takes task batches addressed to it,
+ * runs at most `concurrency` at once, publishes results in batches and heartbeats its capacity.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { createActor, type Actor } from 'xstate';
+import { workerMachine, type WorkerState } from '../actors/worker';
+import { reportInspection } from '../inspect/inspection';
+import type { Bus, Message, Subscription } from '../transport/bus';
+import {
+  describeFailure,
+  PROTOCOL_VERSION,
+  readTaskBatch,
+  type Heartbeat,
+  type ResultBatch,
+  type StepSpec,
+  type TaskBatch,
+  type WireResult,
+  type WireTask,
+  type WorkerPhase,
+} from '../transport/protocol';
+import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
+import { requirePositiveInteger } from '../validate';
+import { runChain, StepFailure, stepLabel } from './chain';
+import { connectNats } from './nats';
+
+export interface WorkerOptions {
+  /** The bus to serve on; or `servers` to connect to NATS. */
+  bus?: Bus;
+  servers?: string | string[];
+  /** Module(s) registering tasks with `task(name, fn)`; loaded before the worker takes tasks. */
+  tasks?: string | string[];
+  /** Tasks run at once (default 1). */
+  concurrency?: number;
+  pool?: string;
+  prefix?: string;
+  id?: string;
+  /** Milliseconds between heartbeats (default 1000). */
+  heartbeatInterval?: number;
+  /** Embedded deployment: run functions carried by in-process messages. */
+  allowLocalFunctions?: boolean;
+}
+
+interface Queued {
+  readonly batch: TaskBatch;
+  readonly task: WireTask;
+}
+
+export const DEFAULT_HEARTBEAT_INTERVAL = 1000;
+
+export function newWorkerId(): string {
+  return `w${randomBytes(4).toString('hex')}`;
+}
+
+/** Loads task modules (relative paths from the current directory). */
+export function loadTaskModules(modules: string | string[] | undefined): void {
+  for (const module of typeof modules === 'string' ? [modules] : (modules ?? [])) {
+    require(path.resolve(module));
+  }
+}
+
+export class Worker {
+  readonly id: string;
+  readonly concurrency: number;
+  private bus: Bus | undefined;
+  private readonly subjects: Subjects;
+  private readonly heartbeatInterval: number;
+  private readonly allowLocalFunctions: boolean;
+  private readonly actor: Actor<typeof workerMachine>;
+  private readonly queue: Queued[] = [];
+  private queueHead = 0;
+  private running = 0;
+  private done = 0;
+  private failed = 0;
+  private level: 'IDLE' | 'BUSY' | 'SATURATED' = 'IDLE';
+  private subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private readonly outbox = new Map<string, WireResult[]>();
+  private flushScheduled = false;
+  private idleWaiters: Array<() => void> = [];
+  private stopping: Promise<void> | undefined = undefined;
+  private phase: WorkerPhase = 'ready';
+
+  constructor(private readonly options: WorkerOptions = {}) {
+    this.id = options.id ?? newWorkerId();
+    this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
+    this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
+    this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
+    this.allowLocalFunctions = options.allowLocalFunctions ?? false;
+    this.bus = options.bus;
+    this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
+    this.actor.subscribe({ error: (error) => console.error(`rivulet worker ${this.id}:`, error) });
+    this.actor.start();
+  }
+
+  get state(): WorkerState {
+    return this.actor.getSnapshot().value as WorkerState;
+  }
+
+  /** Loads the task modules, connects, subscribes and starts heartbeating. */
+  async start(): Promise<this> {
+    loadTaskModules(this.options.tasks);
+    if (this.bus === undefined) {
+      if (this.options.servers === undefined) throw new Error('Worker needs a bus or servers');
+      this.bus = await connectNats(this.options.servers);
+    }
+    const bus = this.bus;
+    this.subscriptions = [
+      bus.subscribe(this.subjects.workerTasks(this.id), this.onTasks),
+      bus.subscribe(this.subjects.drainWorker(this.id), () => void this.drain()),
+    ];
+    this.timer = setInterval(() => this.heartbeat(), this.heartbeatInterval);
+    this.timer.unref();
+    this.actor.send({ type: 'CONNECTED' });
+    return this;
+  }
+
+  /** Stops taking tasks, finishes the ones it has, announces `stopped`; closes the bus it opened. */
+  drain(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.phase = 'draining';
+    this.actor.send({ type: 'DRAIN' });
+    if (this.running > 0 || this.queueHead < this.queue.length) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.flushResults();
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.phase = 'stopped';
+    this.actor.send({ type: 'STOPPED' });
+    if (this.options.bus === undefined && this.bus !== undefined) await this.bus.drain();
+  }
+
+  private readonly onTasks = (message: Message): void => {
+    let batch: TaskBatch;
+    try {
+      batch = readTaskBatch(message.data);
+    } catch (error) {
+      console.error(`rivulet worker ${this.id}: rejected a task message:`, error instanceof Error ? error.message : error);
+      return;
+    }
+    for (const task of batch.tasks) this.queue.push({ batch, task });
+    this.startQueued();
+  };
+
+  private startQueued(): void {
+    while (this.running < this.concurrency && this.queueHead < this.queue.length) {
+      const next = this.queue[this.queueHead++];
+      this.running++;
+      this.run(next);
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+    }
+    this.reportLevel();
+  }
+
+  private async run({ batch, task }: Queued): Promise<void> {
+    let result: WireResult;
+    try {
+      const output = await runChain(batch.chain, task.value, task.states, this.allowLocalFunctions);
+      result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states };
+      this.done++;
+    } catch (error) {
+      const step: StepSpec | undefined = error instanceof StepFailure ? error.step : undefined;
+      const cause = error instanceof StepFailure ? error.original : error;
+      result = { seq: task.seq, attempt: task.attempt, ok: false, task: step === undefined ? 'chain' : stepLabel(step), error: describeFailure(cause) };
+      this.failed++;
+    }
+    this.running--;
+    this.queueResult(batch.reply, result);
+    this.startQueued();
+    if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
+  }
+
+  private queueResult(reply: string, result: WireResult): void {
+    let results = this.outbox.get(reply);
+    if (results === undefined) this.outbox.set(reply, (results = []));
+    results.push(result);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushResults);
+    }
+  }
+
+  /** Results completed in the same turn of the event loop travel as one message per pipeline. */
+  private readonly flushResults = (): void => {
+    this.flushScheduled = false;
+    if (this.bus === undefined || this.bus.status === 'closed') return;
+    for (const [reply, results] of this.outbox) {
+      const batch: ResultBatch = { v: PROTOCOL_VERSION, worker: this.id, results };
+      this.bus.publish(reply, batch);
+    }
+    this.outbox.clear();
+  };
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private reportLevel(): void {
+    const level = this.running === 0 ? 'IDLE' : this.running >= this.concurrency ? 'SATURATED' : 'BUSY';
+    if (level === this.level) return;
+    this.level = level;
+    this.actor.send({ type: level });
+  }
+
+  private heartbeat(): void {
+    if (this.bus === undefined || this.bus.status === 'closed') return;
+    const beat: Heartbeat = {
+      v: PROTOCOL_VERSION,
+      id: this.id,
+      pool: this.subjects.pool,
+      capacity: this.concurrency,
+      inFlight: this.running + this.queue.length - this.queueHead,
+      done: this.done,
+      failed: this.failed,
+      phase: this.phase,
+      interval: this.heartbeatInterval,
+    };
+    this.bus.publish(this.subjects.heartbeat, beat);
+  }
+}

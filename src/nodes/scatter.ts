@@ -1,0 +1,22 @@
+import { Client } from '../distributed/client';
+import { ScatterNode, type DistributedStream } from '../distributed/distributed-stream';
+import { ArgumentTypeError } from '../errors';
+import { Stream, type StreamOptions } from '../stream';
+
+export interface ScatterOptions extends StreamOptions {
+  /** The client whose workers run the tasks (default `Client.current()`). */
+  client?: Client;
+}
+
+declare module '../stream' {
+  interface Stream<T> {
+    /** Hands elements to workers: operators on the result run remotely until `gather()`. */
+    scatter(options?: ScatterOptions): DistributedStream<T>;
+  }
+}
+
+Stream.registerApi('scatter', (upstream, options: ScatterOptions = {}) => {
+  if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+  if (options.client !== undefined && !(options.client instanceof Client)) throw new ArgumentTypeError('options.client', 'a Client', options.client);
+  return new ScatterNode(options.client ?? Client.current(), upstream, options) as unknown as DistributedStream<unknown>;
+});
