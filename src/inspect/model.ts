@@ -162,7 +162,7 @@ export class InspectionModel {
     const graph = this.graph(seconds, first);
     const workers = this.roster.update(this.target.workers?.workers() ?? [], time);
     const progress = this.progress(graph.nodes, workers);
-    const totals: Totals = { emitted: progress.emitted, done: progress.done, tasks: this.tasksFinished, errors: progress.failed };
+    const totals: Totals = { emitted: progress.emitted, done: progress.done, tasks: this.target.workers === undefined ? this.tasksFinished : finishedByWorkers(workers), errors: progress.failed };
     if (!first) this.record(time, seconds, totals);
     this.previousTotals = totals;
     this.previousTime = time;
@@ -291,6 +291,12 @@ export class InspectionModel {
     this.errors.push(view);
     if (this.errors.length > RECENT_ERRORS) this.errors.shift();
   }
+}
+
+function finishedByWorkers(workers: WorkerView[]): number {
+  let finished = 0;
+  for (const worker of workers) finished += worker.done + worker.failed;
+  return finished;
 }
 
 function taskProgress(workers: WorkerView[]): Progress {

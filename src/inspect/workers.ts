@@ -88,11 +88,12 @@ export class HeartbeatDirectory implements WorkerDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Records a heartbeat; malformed ones are ignored and reported as `false`. */
+  /** Records a heartbeat (a worker announcing `phase: 'stopped'` leaves); malformed ones are ignored and reported as `false`. */
   receive(message: unknown): boolean {
     const heartbeat = asHeartbeat(message);
     if (heartbeat === undefined) return false;
-    this.latest.set(heartbeat.id, { ...heartbeat, lastHeartbeat: this.now() });
+    if ((message as { phase?: unknown }).phase === 'stopped') this.latest.delete(heartbeat.id);
+    else this.latest.set(heartbeat.id, { ...heartbeat, lastHeartbeat: this.now() });
     return true;
   }
 

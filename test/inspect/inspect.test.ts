@@ -1,5 +1,5 @@
 import type { InspectionEvent } from 'xstate';
-import { HeartbeatDirectory, Stream, inspect, type DashboardState } from '../../src';
+import { Stream, inspect, type DashboardState } from '../../src';
 import { isCounted } from '../../src/inspect/counters';
 
 function inc(x: number): number {
@@ -46,23 +46,5 @@ describe('inspect()', () => {
     sink.destroy();
     expect(events).toEqual([]);
     expect(Object.hasOwn(source, 'emit')).toBe(false);
-  });
-});
-
-describe('HeartbeatDirectory', () => {
-  test('lists workers from their heartbeats, ignores malformed ones and forgets silent workers', () => {
-    let now = 1000;
-    const directory = new HeartbeatDirectory(5000, () => now);
-    expect(directory.receive({ id: 'w1', capacity: 4, inFlight: 2, done: 10, failed: 1 })).toBe(true);
-    expect(directory.receive({ worker: 'w2', capacity: 1 })).toBe(true);
-    for (const bad of [null, 'w3', { id: '' }, { capacity: 2 }]) expect(directory.receive(bad)).toBe(false);
-    expect(directory.workers()).toEqual([
-      { id: 'w1', capacity: 4, inFlight: 2, done: 10, failed: 1, lastHeartbeat: 1000 },
-      { id: 'w2', capacity: 1, inFlight: 0, done: 0, failed: 0, lastHeartbeat: 1000 },
-    ]);
-    now = 4000;
-    directory.receive({ id: 'w1', capacity: 4, inFlight: 0, done: 12, failed: 1, extra: 'ignored' });
-    now = 7000;
-    expect(directory.workers()).toEqual([{ id: 'w1', capacity: 4, inFlight: 0, done: 12, failed: 1, lastHeartbeat: 4000 }]);
   });
 });
