@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ArgumentRangeError, ArgumentTypeError, PipelineError, Stream } from '../../src';
 import { emitTimes } from '../support/emit-times';
 import { sleep } from '../support/sleep';
@@ -162,5 +163,44 @@ describe('mapAsync', () => {
       return x;
     }
     expect(String(source.mapAsync(fetchPage))).toBe('<mapAsync: fetchPage>');
+  });
+});
+
+describe('mapAsync property', () => {
+  test('keeps input order, drops only rejected elements, never exceeds parallelism', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.record({ value: fc.integer(), fails: fc.boolean() }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (scheduler, elements, parallelism) => {
+          const source = new Stream<{ value: number; fails: boolean }>();
+          const failed: number[] = [];
+          source.errors.sink((failure) => failed.push((failure.element as { value: number }).value));
+          let running = 0;
+          let most = 0;
+          const out = source
+            .mapAsync(
+              (x) => {
+                most = Math.max(most, ++running);
+                return scheduler.schedule(Promise.resolve()).then(() => {
+                  running--;
+                  if (x.fails) throw new Error('scheduled failure');
+                  return x.value;
+                });
+              },
+              { parallelism },
+            )
+            .sinkToList();
+          const emits = elements.map((x) => source.emit(x));
+          await scheduler.waitFor(Promise.all(emits));
+          await scheduler.waitFor(source.drain());
+          expect(out).toEqual(elements.filter((x) => !x.fails).map((x) => x.value));
+          expect(failed).toEqual(elements.filter((x) => x.fails).map((x) => x.value));
+          expect(most).toBeLessThanOrEqual(parallelism);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
