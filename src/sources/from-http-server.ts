@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
 import { ServerSource, type ServerSourceOptions } from './server-source';
-import { registerSource, startIfAsked } from './source';
+import { describeError, registerSource, startIfAsked } from './source';
 
 export interface FromHttpServerOptions extends ServerSourceOptions {
   /** The request paths to accept: a RegExp matched against the whole path, or one exact path. Default: all. */
@@ -55,7 +55,7 @@ export class FromHttpServer extends ServerSource<Buffer> {
       await this.offer(Buffer.concat(chunks));
       answer(response, 200, 'OK');
     } catch (error) {
-      answer(response, 500, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      answer(response, 500, describeError(error));
     }
   }
 
