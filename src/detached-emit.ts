@@ -1,4 +1,14 @@
-import type { Stream } from './stream';
+import type { Emitted, Stream } from './stream';
+
+/** Emits `x`; a synchronous failure downstream goes to the node's `errors` instead of the caller. */
+export function emitReportingThrow<T>(node: Stream<T>, x: T): Emitted {
+  try {
+    return node.emit(x);
+  } catch (error) {
+    node.reportError(x, error);
+    return undefined;
+  }
+}
 
 /**
  * Emits `x` from a timer or a queue, where no `emit` caller can receive a failure: a synchronous
@@ -7,13 +17,7 @@ import type { Stream } from './stream';
  * rejects) once it accepted or failed it.
  */
 export function emitDetached<T>(node: Stream<T>, x: T): Promise<void> | undefined {
-  let result: void | Promise<void>;
-  try {
-    result = node.emit(x);
-  } catch (error) {
-    node.reportError(x, error);
-    return undefined;
-  }
+  const result = emitReportingThrow(node, x);
   if (result === undefined) return undefined;
   return result.then(undefined, (error: unknown) => node.reportError(x, error));
 }

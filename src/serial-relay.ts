@@ -1,4 +1,4 @@
-import { emitDetached } from './detached-emit';
+import { emitReportingThrow } from './detached-emit';
 import { type Emitted, Stream } from './stream';
 
 /**
@@ -12,6 +12,8 @@ import { type Emitted, Stream } from './stream';
  */
 export abstract class SerialRelay<T> extends Stream<T> {
   private relaying = false;
+  /** The element the downstream is taking asynchronously. */
+  private current: unknown = undefined;
 
   override update(x: T): Emitted {
     if (this.relaying) return this.keep(x);
@@ -31,10 +33,11 @@ export abstract class SerialRelay<T> extends Stream<T> {
   /** Passes `x` on now, then every waiting element until the downstream answers asynchronously. */
   private pass(x: unknown, held: boolean): void {
     for (;;) {
-      const pending = emitDetached(this, x as T);
+      const pending = emitReportingThrow(this, x as T);
       if (pending !== undefined) {
         if (!held) this.holdStarted();
-        void pending.then(this.passed);
+        this.current = x;
+        void pending.then(this.passed, this.failed);
         return;
       }
       if (held) this.holdEnded();
@@ -47,7 +50,13 @@ export abstract class SerialRelay<T> extends Stream<T> {
     }
   }
 
+  private readonly failed = (error: unknown): void => {
+    this.reportError(this.current, error);
+    this.passed();
+  };
+
   private readonly passed = (): void => {
+    this.current = undefined;
     this.holdEnded();
     if (this.hasWaiting()) this.pass(this.takeWaiting(), true);
     else this.relaying = false;
