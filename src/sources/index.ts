@@ -8,3 +8,4 @@ export { Filenames, filenames } from './filenames';
 export { FromTcp, fromTcp, type FromTcpOptions } from './from-tcp';
 export { FromHttpServer, fromHttpServer, type FromHttpServerOptions } from './from-http-server';
 export { FromProcess, fromProcess, type FromProcessOptions } from './from-process';
+export { FromReadable, fromReadable } from './from-readable';
