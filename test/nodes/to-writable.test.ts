@@ -1,5 +1,6 @@
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { ArgumentTypeError, Stream } from '../../src';
+import { countingReadable } from '../support/counting-readable';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -52,22 +53,14 @@ describe('toWritable', () => {
   });
 
   test('piping a Readable through a pipeline into a Writable keeps back pressure both ways', async () => {
-    let reads = 0;
-    const readable = new Readable({
-      objectMode: true,
-      highWaterMark: 1,
-      read() {
-        reads++;
-        this.push(reads <= 50 ? reads : null);
-      },
-    });
+    const { readable, reads } = countingReadable(50, 1);
     const { writable, written, open } = slowWritable();
     const source = Stream.fromReadable<number>(readable);
     source.map((x) => x * 2).toWritable(writable);
     void source.start();
     await waitFor(() => written.length === 1, 2000, 'the first write');
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    expect(reads).toBeLessThanOrEqual(3);
+    expect(reads()).toBeLessThanOrEqual(3);
     open();
     await waitFor(() => source.state === 'finished', 2000, 'the end of the readable');
     await source.drain();

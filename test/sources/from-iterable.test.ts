@@ -63,6 +63,20 @@ describe('Stream.fromIterable', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4]);
   });
 
+  test('from_iterable_backpressure with rateLimit: once 0 passed, 1 waits in rateLimit and 2 is not pulled', async () => {
+    const { iterator, pulled } = countingIterator(5);
+    const source = Stream.fromIterable(iterator);
+    const out = source.rateLimit(50).sinkToList();
+    void source.start();
+    expect(out).toEqual([0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pulled()).toBe(2);
+    await source.stop();
+    await source.drain();
+    expect(out).toEqual([0, 1]);
+    expect(pulled()).toBe(2);
+  });
+
   test('from_iterable_stop: stop() ends early, start() continues where it stopped', async () => {
     const source = Stream.fromIterable([0, 1, 2, 3, 4]);
     const { seen, release, open } = gatedSink(source);

@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { ArgumentTypeError, Stream } from '../../src';
+import { countingReadable } from '../support/counting-readable';
 import { waitFor } from '../support/wait-for';
 
 describe('Stream.fromReadable', () => {
@@ -13,15 +14,7 @@ describe('Stream.fromReadable', () => {
   });
 
   test('a busy downstream leaves the readable paused: it reads no further than its buffer', async () => {
-    let reads = 0;
-    const readable = new Readable({
-      objectMode: true,
-      highWaterMark: 2,
-      read() {
-        reads++;
-        this.push(reads <= 100 ? reads : null);
-      },
-    });
+    const { readable, reads } = countingReadable(100, 2);
     const source = Stream.fromReadable<number>(readable);
     const seen: number[] = [];
     let release: () => void = () => undefined;
@@ -34,7 +27,7 @@ describe('Stream.fromReadable', () => {
     void source.start();
     await waitFor(() => seen.length === 1, 2000, 'the first chunk');
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    expect(reads).toBeLessThanOrEqual(4);
+    expect(reads()).toBeLessThanOrEqual(4);
     expect(readable.readableFlowing).not.toBe(true);
     release();
     await waitFor(() => seen.length === 2, 2000, 'the second chunk');
@@ -42,7 +35,7 @@ describe('Stream.fromReadable', () => {
     release();
     await source.drain();
     expect(seen).toEqual([1, 2]);
-    expect(reads).toBeLessThanOrEqual(5);
+    expect(reads()).toBeLessThanOrEqual(5);
   });
 
   test('a stream error fails the source and goes to errors', async () => {
