@@ -1,0 +1,324 @@
+/**
+ * Security at the transport level against real nats-servers: authentication and TLS options reach
+ * the server and wrong ones fail fast with an error naming the problem, clusters under different
+ * subject prefixes stay apart, and payload limits are enforced on both ends.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, errors as natsErrors } from '@nats-io/transport-node';
+import { NatsBus, REJECTED_HEADER, type NatsBusOptions } from '../../src/transport/nats-bus';
+import { EncodeError } from '../../src/transport/codec';
+import { Subjects } from '../../src/transport/subjects';
+import type { Message } from '../../src/transport/bus';
+import { NatsServer } from '../support/nats-server';
+import { natsServerConfigArgs } from '../support/nats-server-config';
+import { generateTlsCertificates, type TlsCertificates } from '../support/tls-certificates';
+import { waitFor } from '../support/wait-for';
+
+/** How long a refused connection may take to fail: refusals come back in milliseconds. */
+const REFUSAL_BOUND_MS = 3000;
+
+let tempDir: string;
+const servers: NatsServer[] = [];
+const buses: NatsBus[] = [];
+
+beforeAll(() => {
+  tempDir = mkdtempSync(join(tmpdir(), 'rivulet-security-'));
+});
+
+afterAll(async () => {
+  await Promise.all(buses.map((bus) => bus.close()));
+  await Promise.all(servers.map((server) => server.stop()));
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+async function startServer(options: Parameters<typeof NatsServer.start>[0]): Promise<NatsServer> {
+  const server = await NatsServer.start(options);
+  servers.push(server);
+  return server;
+}
+
+async function openBus(options: NatsBusOptions): Promise<NatsBus> {
+  const bus = await NatsBus.connect(options);
+  buses.push(bus);
+  return bus;
+}
+
+let exchangeCount = 0;
+
+/** Publish/subscribe and request/reply between two buses work end to end. */
+async function expectExchange(sender: NatsBus, receiver: NatsBus): Promise<void> {
+  const subject = `secure.exchange.${++exchangeCount}`;
+  const received: unknown[] = [];
+  receiver.subscribe(subject, (message) => received.push(message.data));
+  receiver.subscribe(`${subject}.echo`, (message) => receiver.publish(message.reply!, { echoed: message.data }));
+  await receiver.flush();
+  sender.publish(subject, { hello: 'world' });
+  await waitFor(() => received.length === 1, 5000, 'the published message');
+  expect(received).toEqual([{ hello: 'world' }]);
+  await expect(sender.request(`${subject}.echo`, [1, 2, 3], { timeout: 2000 })).resolves.toEqual({ echoed: [1, 2, 3] });
+}
+
+/** The error `attempt` rejects with; fails the test if it resolves or takes longer than `bound` ms. */
+async function refusal(attempt: Promise<NatsBus>, bound = REFUSAL_BOUND_MS): Promise<Error & { code?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), bound);
+  });
+  try {
+    const outcome = await Promise.race([attempt.then((bus) => ({ bus }), (error: unknown) => ({ error })), hung]);
+    if (outcome === 'hung') throw new Error(`the connection attempt neither failed nor succeeded within ${bound} ms`);
+    if ('bus' in outcome) {
+      await outcome.bus.close();
+      throw new Error('the connection attempt succeeded but should have been refused');
+    }
+    // Not `toBeInstanceOf(Error)`: Node's TLS errors come from another realm than jest's.
+    expect(Object.prototype.toString.call(outcome.error)).toBe('[object Error]');
+    return outcome.error as Error & { code?: string };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('authentication', () => {
+  let withUser: NatsServer;
+  let withToken: NatsServer;
+
+  beforeAll(async () => {
+    [withUser, withToken] = await Promise.all([startServer({ user: 'alice', pass: 's3cret' }), startServer({ token: 't0ken-42' })]);
+  });
+
+  test('the right user and password connect, and pub/sub and request/reply work', async () => {
+    const options = { servers: withUser.url, user: 'alice', pass: 's3cret' };
+    await expectExchange(await openBus(options), await openBus(options));
+  });
+
+  test('the right token connects, and pub/sub and request/reply work', async () => {
+    const options = { servers: withToken.url, token: 't0ken-42' };
+    await expectExchange(await openBus(options), await openBus(options));
+  });
+
+  test.each([
+    ['a wrong password', (): NatsBusOptions => ({ servers: withUser.url, user: 'alice', pass: 'wrong' })],
+    ['an unknown user', (): NatsBusOptions => ({ servers: withUser.url, user: 'mallory', pass: 's3cret' })],
+    ['no credentials', (): NatsBusOptions => ({ servers: withUser.url })],
+    ['a wrong token', (): NatsBusOptions => ({ servers: withToken.url, token: 'wrong' })],
+    ['a token where a user is required', (): NatsBusOptions => ({ servers: withUser.url, token: 's3cret' })],
+  ])('%s is refused at once with an AuthorizationError', async (_case, options) => {
+    const error = await refusal(NatsBus.connect({ ...options(), maxReconnectAttempts: 0 }));
+    expect(error).toBeInstanceOf(natsErrors.AuthorizationError);
+    expect(error.message).toMatch(/authorization violation/i);
+  });
+
+  test('refused clients leave the server working for the right ones', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => refusal(NatsBus.connect({ servers: withToken.url, token: 'guess' }))));
+    const options = { servers: withToken.url, token: 't0ken-42' };
+    await expectExchange(await openBus(options), await openBus(options));
+  });
+});
+
+describe('TLS', () => {
+  let certificates: TlsCertificates;
+  let tlsServer: NatsServer;
+  let mutualTlsServer: NatsServer;
+
+  beforeAll(async () => {
+    certificates = generateTlsCertificates(tempDir);
+    const serverCertificate = ['--tlscert', certificates.server.certFile, '--tlskey', certificates.server.keyFile];
+    [tlsServer, mutualTlsServer] = await Promise.all([
+      startServer({ args: ['--tls', ...serverCertificate] }),
+      startServer({ args: ['--tlsverify', ...serverCertificate, '--tlscacert', certificates.ca.certFile] }),
+    ]);
+  });
+
+  test('a client trusting the CA connects over TLS, and pub/sub and request/reply work', async () => {
+    const options = { servers: tlsServer.url, tls: { caFile: certificates.ca.certFile } };
+    const sender = await openBus(options);
+    expect(sender.connection.info?.tls_required).toBe(true);
+    await expectExchange(sender, await openBus(options));
+  });
+
+  test('the CA can be given as PEM text, and the server name localhost verifies too', async () => {
+    const options = { servers: `nats://localhost:${tlsServer.port}`, tls: { ca: readFileSync(certificates.ca.certFile, 'utf8') } };
+    await expectExchange(await openBus(options), await openBus(options));
+  });
+
+  test.each([
+    ['trusting another CA', (): NatsBusOptions['tls'] => ({ caFile: certificates.untrustedCa.certFile })],
+    ['trusting only the system CAs', (): NatsBusOptions['tls'] => ({})],
+  ])('a client %s is refused during the handshake, fast, with the certificate error', async (_case, tls) => {
+    const error = await refusal(NatsBus.connect({ servers: tlsServer.url, tls: tls(), maxReconnectAttempts: 0 }));
+    expect(error.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    expect(error.message).toMatch(/unable to verify the first certificate/);
+  });
+
+  // Known gap: the certificate error above is Node's plain `Error`, its message never says TLS or
+  // which server. NatsBus.connect should wrap it (see docs/security.md).
+  test.failing('a TLS refusal is a typed error whose message says TLS and names the server', async () => {
+    const error = await refusal(NatsBus.connect({ servers: tlsServer.url, tls: { caFile: certificates.untrustedCa.certFile } }));
+    expect(error.name).not.toBe('Error');
+    expect(error.message).toMatch(/\bTLS\b/);
+    expect(error.message).toContain(tlsServer.url);
+  });
+
+  test('a client that requires TLS is refused by a server without it', async () => {
+    const plain = await startServer({});
+    const error = await refusal(NatsBus.connect({ servers: plain.url, tls: { caFile: certificates.ca.certFile } }));
+    expect(error).toBeInstanceOf(natsErrors.ConnectionError);
+    expect(error.message).toMatch(/server does not support 'tls'/);
+  });
+
+  test('mutual TLS: a client certificate signed by the CA connects, and pub/sub and request/reply work', async () => {
+    const { ca, client } = certificates;
+    const options = { servers: mutualTlsServer.url, tls: { caFile: ca.certFile, certFile: client.certFile, keyFile: client.keyFile } };
+    await expectExchange(await openBus(options), await openBus(options));
+  });
+
+  // nats.js does not report the server's "certificate required" alert: the attempt only ends at
+  // the connect timeout (20 s by default), so a bounded one is set here.
+  test.each([
+    ['no client certificate', (): NatsBusOptions['tls'] => ({ caFile: certificates.ca.certFile })],
+    ['a certificate from another CA', (): NatsBusOptions['tls'] => ({
+      caFile: certificates.ca.certFile, certFile: certificates.untrustedCa.certFile, keyFile: certificates.untrustedCa.keyFile,
+    })],
+  ])('mutual TLS: a client with %s is refused within the connect timeout', async (_case, tls) => {
+    const error = await refusal(NatsBus.connect({ servers: mutualTlsServer.url, tls: tls(), maxReconnectAttempts: 0, connection: { timeout: 1000 } }));
+    expect(error).toBeInstanceOf(natsErrors.TimeoutError);
+  });
+});
+
+describe('subject prefixes', () => {
+  let server: NatsServer;
+
+  beforeAll(async () => {
+    server = await startServer({});
+  });
+
+  /** Every subject the distributed protocol uses under one prefix. */
+  function protocolSubjects(subjects: Subjects): string[] {
+    return [
+      subjects.workerTasks('worker-1'),
+      subjects.results('pipeline-1'),
+      subjects.credit('pipeline-1'),
+      subjects.drainWorker('worker-1'),
+      subjects.heartbeat,
+    ];
+  }
+
+  test('two clusters under different prefixes on one server never see each other\'s messages', async () => {
+    // 'rivulet' is a string prefix of 'rivulet-staging': subjects match by whole tokens, so it does not leak.
+    const clusters = [new Subjects('rivulet'), new Subjects('rivulet-staging')];
+    const [first, second] = await Promise.all(clusters.map(() => openBus({ servers: server.url })));
+    const seen = new Map<NatsBus, Message[]>([[first, []], [second, []]]);
+    for (const [bus, subjects] of [[first, clusters[0]], [second, clusters[1]]] as const) {
+      const received = seen.get(bus)!;
+      bus.subscribe(`${subjects.prefix}.>`, (message) => received.push(message));
+      for (const subject of protocolSubjects(subjects)) bus.subscribe(subject, (message) => received.push(message));
+      const answer = (message: Message): void => {
+        if (message.reply !== undefined) bus.publish(message.reply, 'done');
+      };
+      bus.subscribe(subjects.workerTasks('worker-1'), answer, { queue: subjects.pool });
+    }
+    await Promise.all([first.flush(), second.flush()]);
+
+    for (const [bus, subjects] of [[first, clusters[0]], [second, clusters[1]]] as const) {
+      for (const subject of protocolSubjects(subjects)) bus.publish(subject, `${subjects.prefix} only`);
+      await expect(bus.request(subjects.workerTasks('worker-1'), `${subjects.prefix} only`, { timeout: 2000 })).resolves.toBe('done');
+    }
+    // Each published message reaches its own cluster twice (wildcard and exact subscription).
+    const expected = protocolSubjects(clusters[0]).length * 2 + 2;
+    await waitFor(() => seen.get(first)!.length === expected && seen.get(second)!.length === expected, 5000, 'every message');
+
+    for (const [bus, subjects] of [[first, clusters[0]], [second, clusters[1]]] as const) {
+      const received = seen.get(bus)!;
+      expect(received.every((message) => message.subject.startsWith(`${subjects.prefix}.`))).toBe(true);
+      expect(new Set(received.map((message) => message.data))).toEqual(new Set([`${subjects.prefix} only`]));
+    }
+  });
+
+  test('request replies go to a per-bus inbox outside every prefix', async () => {
+    const responder = await openBus({ servers: server.url });
+    const requester = await openBus({ servers: server.url });
+    const replies: string[] = [];
+    responder.subscribe('rivulet.secure.echo', (message) => {
+      replies.push(message.reply!);
+      responder.publish(message.reply!, message.data);
+    });
+    await responder.flush();
+    await requester.request('rivulet.secure.echo', 1);
+    expect(replies[0]).toMatch(/^_INBOX\./);
+    expect(replies[0].startsWith('rivulet.')).toBe(false);
+  });
+
+  // Known gap (src/transport/subjects.ts): a wildcard prefix or pool turns a subscription such as
+  // `<prefix>.workers.heartbeat` into one that hears every cluster on the server.
+  test.failing.each(['*', '>', 'team.*', 'a b', ''])('Subjects refuses the prefix %j', (prefix) => {
+    expect(() => new Subjects(prefix)).toThrow(/prefix/);
+  });
+
+  test.failing('Subjects refuses a wildcard pool', () => {
+    expect(() => new Subjects('rivulet', '*')).toThrow(/pool/);
+  });
+});
+
+describe('payload limits', () => {
+  let server: NatsServer;
+  let smallServer: NatsServer;
+  const SERVER_MAX_PAYLOAD = 4096;
+
+  beforeAll(async () => {
+    [server, smallServer] = await Promise.all([
+      startServer({}),
+      startServer({ args: natsServerConfigArgs(join(tempDir, 'small.conf'), { max_payload: SERVER_MAX_PAYLOAD }) }),
+    ]);
+  });
+
+  test('a bus with a small maxPayload refuses an oversized publish with an EncodeError naming the limit', async () => {
+    const bus = await openBus({ servers: server.url, limits: { maxPayload: 1000 } });
+    expect(() => bus.publish('limits.out', 'x'.repeat(2000))).toThrow(EncodeError);
+    expect(() => bus.publish('limits.out', 'x'.repeat(2000))).toThrow(/over the 1000 byte limit/);
+    await expect(bus.request('limits.out', 'x'.repeat(2000), { timeout: 1000 })).rejects.toThrow(/over the 1000 byte limit/);
+    expect(() => bus.publish('limits.out', 'x'.repeat(900))).not.toThrow();
+  });
+
+  test('a receiving bus refuses an oversized message: counted, warned about, answered, never handled', async () => {
+    const receiver = await openBus({ servers: server.url, limits: { maxPayload: 1000 } });
+    const warnings: string[] = [];
+    receiver.onWarning((warning) => warnings.push(warning.detail));
+    const handled: unknown[] = [];
+    receiver.subscribe('limits.in', (message) => handled.push(message.data));
+    await receiver.flush();
+    const raw = await connect({ servers: server.url });
+    try {
+      const answer = raw.request('limits.in', new Uint8Array(5000), { timeout: 2000 });
+      await expect(answer.then((msg) => msg.headers?.get(REJECTED_HEADER))).resolves.toBe('oversized: message is 5000 bytes, over the 1000 byte limit');
+      const sender = await openBus({ servers: server.url });
+      sender.publish('limits.in', 'fits');
+      await waitFor(() => handled.length === 1, 5000, 'the message that fits');
+      expect(handled).toEqual(['fits']);
+      expect(receiver.stats().rejected.oversized).toBe(1);
+      expect(warnings).toEqual(['limits.in: message is 5000 bytes, over the 1000 byte limit']);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test('the server\'s max_payload refuses a larger publish before it is sent', async () => {
+    const bus = await openBus({ servers: smallServer.url });
+    expect(bus.connection.info?.max_payload).toBe(SERVER_MAX_PAYLOAD);
+    expect(() => bus.publish('limits.server', 'x'.repeat(SERVER_MAX_PAYLOAD))).toThrow(natsErrors.InvalidArgumentError);
+    expect(() => bus.publish('limits.server', 'x'.repeat(SERVER_MAX_PAYLOAD))).toThrow(/max_payload size exceeded/);
+    await expect(bus.request('limits.server', 'x'.repeat(SERVER_MAX_PAYLOAD), { timeout: 1000 })).rejects.toThrow(/max_payload/);
+    expect(bus.status).toBe('connected');
+  });
+
+  // Known gap: the error from nats.js names neither the size nor the limit, and `published` counts
+  // the message that was never sent.
+  test.failing('publishing over the server\'s max_payload is an EncodeError naming the limit, not counted', async () => {
+    const bus = await openBus({ servers: smallServer.url });
+    expect(() => bus.publish('limits.server', 'x'.repeat(SERVER_MAX_PAYLOAD))).toThrow(EncodeError);
+    expect(() => bus.publish('limits.server', 'x'.repeat(SERVER_MAX_PAYLOAD))).toThrow(new RegExp(`${SERVER_MAX_PAYLOAD}`));
+    expect(bus.stats().published).toBe(0);
+  });
+});
