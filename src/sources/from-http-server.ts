@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Stream } from '../stream';
+import { ignore } from '../promise';
 import { ArgumentTypeError } from '../errors';
 import { ServerSource, type ServerSourceOptions } from './server-source';
 import { describeError, registerSource, startIfAsked } from './source';
@@ -13,8 +14,8 @@ declare module '../stream' {
   namespace Stream {
     /**
      * An HTTP server on `port` (0: any free port, see `.port`) that emits the body of each POST to
-     * a matching path as a Buffer. It answers 200 once downstream accepted the body, 500 with the
-     * error when the pipeline threw, 404 off-path and 405 for other methods.
+     * a matching path as a Buffer, one at a time. It answers 200 once downstream accepted the body,
+     * 500 with the error when the pipeline threw, 404 off-path and 405 for other methods.
      */
     function fromHttpServer(port: number, options?: FromHttpServerOptions): FromHttpServer;
   }
@@ -23,6 +24,7 @@ declare module '../stream' {
 export class FromHttpServer extends ServerSource<Buffer> {
   private readonly path: RegExp | string;
   protected declare server: Server | undefined;
+  private previousTurn: Promise<void> = Promise.resolve();
 
   constructor(port: number, options: FromHttpServerOptions = {}) {
     super(port, options);
@@ -52,11 +54,18 @@ export class FromHttpServer extends ServerSource<Buffer> {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
-      await this.offer(Buffer.concat(chunks));
+      await this.offerInTurn(Buffer.concat(chunks));
       answer(response, 200, 'OK');
     } catch (error) {
       answer(response, 500, describeError(error));
     }
+  }
+
+  /** Emits `body` once downstream accepted every earlier body, so concurrent requests queue up. */
+  private offerInTurn(body: Buffer): Promise<void> {
+    const turn = this.previousTurn.then(() => this.offer(body));
+    this.previousTurn = turn.catch(ignore);
+    return turn;
   }
 
   private accepts(pathname: string): boolean {

@@ -49,6 +49,12 @@ export abstract class Source<T> extends Stream<T> {
     await this.close();
   }
 
+  /** Stops the source, then detaches it like any node. */
+  override destroy(): void {
+    void this.stop().catch((error: unknown) => this.reportError(undefined, error));
+    super.destroy();
+  }
+
   /** Acquires what the source reads from and begins producing. */
   protected abstract open(): Promise<void> | void;
 

@@ -19,6 +19,16 @@ describe('Stream.fromHttpServer', () => {
     const port = source.port;
     await source.stop();
     await expect(post(port, '/', 'data3')).rejects.toThrow();
+    expect(source.state).toBe('stopped');
+  });
+
+  test('destroy() stops the server', async () => {
+    const source = Stream.fromHttpServer(0, { start: true });
+    await source.start();
+    const port = source.port;
+    source.destroy();
+    await waitFor(() => source.state === 'stopped', 2000, 'the stop');
+    await expect(post(port, '/', 'x')).rejects.toThrow();
   });
 
   test('answers only after downstream accepted the body', async () => {
@@ -41,6 +51,27 @@ describe('Stream.fromHttpServer', () => {
     expect(answered).toBe(false);
     accept();
     expect(await response).toEqual({ status: 200, text: 'OK' });
+    await source.stop();
+  });
+
+  test('concurrent POSTs reach downstream one at a time', async () => {
+    const source = Stream.fromHttpServer(0);
+    const received: string[] = [];
+    const gates: Array<() => void> = [];
+    source.sink((body: Buffer) => {
+      received.push(body.toString());
+      return new Promise<void>((resolve) => gates.push(resolve));
+    });
+    await source.start();
+    const responses = [post(source.port, '/', 'a'), post(source.port, '/', 'b')];
+    await waitFor(() => received.length === 1, 2000, 'the first body');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toHaveLength(1);
+    gates.shift()?.();
+    await waitFor(() => received.length === 2, 2000, 'the second body');
+    gates.shift()?.();
+    expect((await Promise.all(responses)).map((response) => response.status)).toEqual([200, 200]);
+    expect(received.sort()).toEqual(['a', 'b']);
     await source.stop();
   });
 
