@@ -16,6 +16,8 @@ export const CODEC_VERSION = 1;
 /** msgpack's fixarray-of-2 marker, the first byte of every envelope. */
 const ENVELOPE_MARKER = 0x92;
 const HIGHEST_FIXINT = 0x7f;
+/** The envelope's head (marker and version) is checked by hand; msgpackr reads only the data after it. */
+const AFTER_ENVELOPE_HEAD = { start: 2 } as const;
 
 export const DEFAULT_MAX_PAYLOAD = 8 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -107,14 +109,12 @@ export class Codec {
       throw new DecodeError('oversized', `message is ${bytes.length} bytes, over the ${this.maxPayload} byte limit`);
     }
     checkEnvelopeHead(bytes);
-    let envelope: unknown;
+    let data: unknown;
     try {
-      envelope = this.unpackr.unpack(bytes);
+      data = this.unpackr.unpack(bytes, AFTER_ENVELOPE_HEAD);
     } catch (error) {
       throw asDecodeError(error);
     }
-    if (!Array.isArray(envelope) || envelope.length !== 2) throw new DecodeError('malformed', 'not a message envelope');
-    const data: unknown = envelope[1];
     // Each level of nesting costs at least one byte, so short messages cannot be too deep.
     if (bytes.length > this.maxDepth) this.checkDepth(data);
     return data;

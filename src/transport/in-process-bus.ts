@@ -33,6 +33,8 @@ let busCount = 0;
 export class InProcessBus extends BusBase {
   private readonly entries: Entry[] = [];
   private readonly routes = new Map<string, Route>();
+  /** The one route every reply to this bus's requests takes, while no subscription tells ids apart. */
+  private replyRoute: Route | undefined = undefined;
   private readonly backlog: Message[] = [];
   private dispatching = false;
 
@@ -58,7 +60,7 @@ export class InProcessBus extends BusBase {
     checkSubscribePattern(subject);
     const entry: Entry = { pattern: subject, handler: handler as Handler, queue: options?.queue, active: true };
     this.entries.push(entry);
-    this.routes.clear();
+    this.forgetRoutes();
     return {
       subject,
       unsubscribe: () => this.remove(entry),
@@ -78,7 +80,7 @@ export class InProcessBus extends BusBase {
     if (this.status === 'closed') return Promise.resolve();
     for (const entry of this.entries) entry.active = false;
     this.entries.length = 0;
-    this.routes.clear();
+    this.forgetRoutes();
     this.backlog.length = 0;
     this.markClosed();
     return Promise.resolve();
@@ -107,18 +109,39 @@ export class InProcessBus extends BusBase {
     entry.active = false;
     const index = this.entries.indexOf(entry);
     if (index >= 0) this.entries.splice(index, 1);
+    this.forgetRoutes();
+  }
+
+  private forgetRoutes(): void {
     this.routes.clear();
+    this.replyRoute = undefined;
+  }
+
+  /** Replies have a new subject each; they share one route instead of filling the cache. */
+  private isReplySubject(subject: string): boolean {
+    return subject.length > this.inboxPrefix.length && subject.startsWith(this.inboxPrefix) && subject.indexOf('.', this.inboxPrefix.length) < 0;
   }
 
   private routeFor(subject: string): Route {
+    if (this.replyRoute !== undefined && this.isReplySubject(subject)) return this.replyRoute;
     let route = this.routes.get(subject);
     if (route === undefined) {
       checkPublishSubject(subject);
       route = this.buildRoute(subject);
+      if (this.isReplySubject(subject) && this.sharesReplyRoute(route)) {
+        this.replyRoute = route;
+        return route;
+      }
       if (this.routes.size >= ROUTE_CACHE_LIMIT) this.routes.clear();
       this.routes.set(subject, route);
     }
     return route;
+  }
+
+  /** True unless some subscription names one reply subject literally. */
+  private sharesReplyRoute(route: Route): boolean {
+    const wildcardLast = (entry: Entry): boolean => entry.pattern.endsWith('.*') || entry.pattern.endsWith('>');
+    return route.plain.every(wildcardLast) && route.groups.every((members) => members.every(wildcardLast));
   }
 
   private buildRoute(subject: string): Route {

@@ -59,7 +59,6 @@ export class NatsBus extends BusBase {
   private closing = false;
   private readonly codec: Codec;
   private readonly slowConsumerPending: number;
-  private readonly validSubjects = new Set<string>();
   private warnedWhileDisconnected = false;
 
   /** Wraps a connection made elsewhere; `close()` closes it. */
@@ -80,7 +79,7 @@ export class NatsBus extends BusBase {
 
   publish(subject: string, data: unknown, options?: PublishOptions): void {
     this.checkOpen(`publish to '${subject}'`);
-    this.checkSubject(subject);
+    checkPublishSubject(subject);
     const payload = this.codec.encode(data);
     this.counters.published++;
     if (this.status !== 'connected') this.noteDisconnectedPublish(subject);
@@ -184,13 +183,6 @@ export class NatsBus extends BusBase {
 
   private checkOpen(operation: string): void {
     if (this.closing) throw new BusClosedError(operation);
-  }
-
-  private checkSubject(subject: string): void {
-    if (this.validSubjects.has(subject)) return;
-    checkPublishSubject(subject);
-    if (this.validSubjects.size >= 10_000) this.validSubjects.clear();
-    this.validSubjects.add(subject);
   }
 
   private noteDisconnectedPublish(subject: string): void {
