@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { BusTaskFeed } from '../inspect/bus-tasks';
 import { startDashboard, type Dashboard } from '../inspect/server';
 import { HeartbeatDirectory } from '../inspect/workers';
 import { NatsBus } from '../transport/nats-bus';
@@ -34,7 +35,8 @@ export function parseDashboardArgs(argv: string[]): DashboardCommand {
 
 /**
  * `rivulet dashboard`: serves the dashboard for a NATS deployment, built from the workers'
- * heartbeats on `<prefix>.workers.heartbeat`. Without `--servers` it connects to
+ * heartbeats on `<prefix>.workers.heartbeat` and the task stream read off `<prefix>.tasks.>` and
+ * `<prefix>.results.>`. Without `--servers` it connects to
  * nats://127.0.0.1:4222. The returned dashboard's `close()` also closes the connection.
  */
 export async function runDashboard(argv: string[], log: (line: string) => void = console.log): Promise<Dashboard> {
@@ -42,9 +44,11 @@ export async function runDashboard(argv: string[], log: (line: string) => void =
   const bus = await NatsBus.connect({ servers: command.servers, name: 'rivulet-dashboard' });
   const directory = new HeartbeatDirectory(FORGET_AFTER);
   bus.subscribe(new Subjects(command.prefix).heartbeat, (message) => directory.receive(message.data));
+  const tasks = new BusTaskFeed(command.prefix);
+  tasks.attach(bus);
   let dashboard: Dashboard;
   try {
-    dashboard = await startDashboard({ workers: directory }, { port: command.port, host: command.host });
+    dashboard = await startDashboard({ workers: directory, tasks }, { port: command.port, host: command.host });
   } catch (error) {
     await bus.close();
     throw error;
