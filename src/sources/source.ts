@@ -2,7 +2,10 @@ import { Stream, type Emitted, type StreamOptions } from '../stream';
 import { ignore } from '../promise';
 
 export interface SourceOptions extends StreamOptions {
-  /** Start right away, like calling `start()` after construction. */
+  /**
+   * Start on the next microtask, so the nodes attached right after construction see every
+   * element (and `drain()` called meanwhile waits for the source).
+   */
   start?: boolean;
 }
 
@@ -38,6 +41,20 @@ export abstract class Source<T> extends Stream<T> {
   override start(): Promise<void> {
     this.starting ??= this.launch();
     return this.starting;
+  }
+
+  /**
+   * Starts on the next microtask (what `{ start: true }` does), so the nodes attached right after
+   * construction see every element; `drain()` called meanwhile waits for the source.
+   */
+  startSoon(): this {
+    this.busyStarted();
+    // a promise job rather than queueMicrotask, which jest's fake timers replace
+    void Promise.resolve().then(() => {
+      void this.start();
+      this.busyEnded();
+    });
+    return this;
   }
 
   /** Closes the source; it takes no more input. Resolves when its resources are released. */
@@ -157,10 +174,9 @@ export abstract class Source<T> extends Stream<T> {
   }
 }
 
-/** Calls `start()` when the options ask for it; returns the source. */
+/** Calls `startSoon()` when the options ask for it (`{ start: true }`); returns the source. */
 export function startIfAsked<S extends Source<unknown>>(source: S, options: SourceOptions | undefined): S {
-  if (options?.start === true) void source.start();
-  return source;
+  return options?.start === true ? source.startSoon() : source;
 }
 
 /** Adds a static factory to `Stream` (`Stream.fromTcp(...)`); its type comes from a namespace augmentation. */

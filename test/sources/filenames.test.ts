@@ -29,7 +29,7 @@ describe('Stream.filenames', () => {
     mkdirSync(join(dir, 'logs'));
     for (const name of ['x.log', 'y.log', 'y.txt', '.hidden.log', 'z1.log', 'z2.log']) writeFileSync(join(dir, 'logs', name), '');
     const matched = async (pattern: string): Promise<string[]> => {
-      const source = Stream.filenames(pattern);
+      const source = Stream.filenames(pattern, { start: true });
       const out = source.sinkToList();
       await source.start();
       await source.drain();

@@ -46,6 +46,15 @@ describe('Stream.fromIterable', () => {
     expect(source.state).toBe('finished');
   });
 
+  test('{ start: true } starts on the next microtask: nodes attached right after see every element', async () => {
+    const source = Stream.fromIterable([1, 2, 3], { start: true });
+    const out = source.map((x) => x + 1).sinkToList();
+    expect(out).toEqual([]);
+    await source.drain();
+    expect(out).toEqual([2, 3, 4]);
+    expect(source.state).toBe('finished');
+  });
+
   test('from_iterable_backpressure: a slow downstream keeps the iterator from running ahead', async () => {
     const { iterator, pulled } = countingIterator(5);
     const source = Stream.fromIterable(iterator);

@@ -5,9 +5,8 @@ import { waitFor } from '../support/wait-for';
 
 describe('Stream.fromReadable', () => {
   test('emits each chunk and finishes at the end of the readable', async () => {
-    const source = Stream.fromReadable<string>(Readable.from(['a', 'b', 'c']));
+    const source = Stream.fromReadable<string>(Readable.from(['a', 'b', 'c']), { start: true });
     const out = source.sinkToList();
-    await source.start();
     await waitFor(() => source.state === 'finished', 2000, 'the end of the readable');
     expect(out).toEqual(['a', 'b', 'c']);
     expect(String(source)).toBe('<fromReadable>');
