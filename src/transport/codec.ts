@@ -93,7 +93,7 @@ export class Codec {
   encode(data: unknown): Uint8Array {
     let bytes: Uint8Array;
     try {
-      bytes = this.packr.pack([CODEC_VERSION, this.toWire(data, 0)]);
+      bytes = this.packr.pack([CODEC_VERSION, typeof data === 'object' ? this.toWire(data, 0) : data]);
     } catch (error) {
       throw error instanceof EncodeError ? error : new EncodeError(`cannot encode: ${String(error)}`, { cause: error });
     }

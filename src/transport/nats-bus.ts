@@ -20,7 +20,7 @@ import {
 } from '@nats-io/transport-node';
 import { BusBase, type BusBaseOptions } from './bus-base';
 import { BusClosedError, NoRespondersError, type Handler, type Headers, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
-import { Codec, DecodeError, type CodecLimits } from './codec';
+import { Codec, DecodeError, EncodeError, type CodecLimits } from './codec';
 import { checkPublishSubject, checkSubscribePattern } from './subject-pattern';
 
 export type NatsTlsOptions = NonNullable<NodeConnectionOptions['tls']>;
@@ -78,23 +78,21 @@ export class NatsBus extends BusBase {
   }
 
   publish(subject: string, data: unknown, options?: PublishOptions): void {
-    this.checkOpen(`publish to '${subject}'`);
+    if (this.closing) throw new BusClosedError(`publish to '${subject}'`);
     checkPublishSubject(subject);
     const payload = this.codec.encode(data);
+    this.checkServerLimit(payload);
+    if (options === undefined || options.headers === undefined) {
+      this.connection.publish(subject, payload, options as { reply?: string } | undefined);
+    } else {
+      this.connection.publish(subject, payload, { reply: options.reply, headers: toNatsHeaders(options.headers) });
+    }
     this.counters.published++;
     if (this.status !== 'connected') this.noteDisconnectedPublish(subject);
-    if (options === undefined) {
-      this.connection.publish(subject, payload);
-      return;
-    }
-    this.connection.publish(subject, payload, {
-      reply: options.reply,
-      headers: options.headers === undefined ? undefined : toNatsHeaders(options.headers),
-    });
   }
 
   subscribe<T = unknown>(subject: string, handler: Handler<T>, options?: SubscribeOptions): Subscription {
-    this.checkOpen(`subscribe to '${subject}'`);
+    if (this.closing) throw new BusClosedError(`subscribe to '${subject}'`);
     checkSubscribePattern(subject);
     const receive = handler as Handler;
     const subscription = this.connection.subscribe(subject, {
@@ -181,8 +179,12 @@ export class NatsBus extends BusBase {
     }
   }
 
-  private checkOpen(operation: string): void {
-    if (this.closing) throw new BusClosedError(operation);
+  /** The server's max_payload (it would close the connection over a bigger message). */
+  private checkServerLimit(payload: Uint8Array): void {
+    const limit = this.connection.info?.max_payload;
+    if (limit !== undefined && payload.length > limit) {
+      throw new EncodeError(`encoded message is ${payload.length} bytes, over the server's ${limit} byte max_payload`);
+    }
   }
 
   private noteDisconnectedPublish(subject: string): void {
