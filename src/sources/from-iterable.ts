@@ -36,6 +36,7 @@ export class FromIterable<T> extends Source<T> {
   }
 
   protected override open(): void {
+    this.producingStarted();
     if (!this.pumping) void this.pump();
   }
 
@@ -43,7 +44,6 @@ export class FromIterable<T> extends Source<T> {
 
   private async pump(): Promise<void> {
     this.pumping = true;
-    this.busyStarted();
     try {
       let inARow = 0;
       while (this.isRunning) {
@@ -72,7 +72,6 @@ export class FromIterable<T> extends Source<T> {
       this.fail(error);
     } finally {
       this.pumping = false;
-      this.busyEnded();
     }
   }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { Stream } from '../stream';
+import { ignore } from '../promise';
 import { ArgumentTypeError } from '../errors';
 import { DelimitedSplitter } from './delimited';
 import { shellSplit } from './shell-split';
@@ -53,7 +54,7 @@ export class FromProcess extends Source<Buffer> {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', this.withStderr ? 'pipe' : 'inherit'] });
     this.child = child;
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-    exited.catch(() => undefined);
+    exited.catch(ignore);
     try {
       await once(child, 'spawn');
     } catch (error) {

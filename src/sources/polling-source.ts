@@ -29,7 +29,8 @@ export abstract class PollingSource<T> extends Source<T> {
   protected abstract poll(): Promise<void> | void;
 
   protected override open(): Promise<void> | void {
-    if (!this.polling) void this.runPoll();
+    if (this.polling) this.producingStarted();
+    else void this.runPoll();
   }
 
   protected override close(): Promise<void> | void {
@@ -45,14 +46,14 @@ export abstract class PollingSource<T> extends Source<T> {
 
   private async runPoll(): Promise<void> {
     this.polling = true;
-    this.busyStarted();
+    this.producingStarted();
     try {
       await this.poll();
     } catch (error) {
       if (this.isRunning) this.reportError(undefined, error);
     } finally {
       this.polling = false;
-      this.busyEnded();
+      this.producingEnded();
     }
     if (this.isRunning && this.timer === undefined) this.timer = this.scheduler.setTimeout(this.tick, this.interval);
   }

@@ -22,6 +22,7 @@ export abstract class Source<T> extends Stream<T> {
   private running = false;
   private starting: Promise<void> | undefined = undefined;
   private busyCount = 0;
+  private producing = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(options: SourceOptions = {}) {
@@ -118,12 +119,28 @@ export abstract class Source<T> extends Stream<T> {
     return result.finally(this.busyEnded);
   }
 
-  /** Makes `drain()` wait until the matching `busyEnded()`: the source is producing. */
-  protected busyStarted(): void {
+  /**
+   * For subclasses: `drain()` waits while the source is producing (pulling an iterator, polling)
+   * until `producingEnded()` or until the source stops, finishes or fails, so a stopped source
+   * never keeps `drain()` waiting for input that may never come.
+   */
+  protected producingStarted(): void {
+    if (this.producing) return;
+    this.producing = true;
+    this.busyStarted();
+  }
+
+  protected producingEnded(): void {
+    if (!this.producing) return;
+    this.producing = false;
+    this.busyEnded();
+  }
+
+  private busyStarted(): void {
     this.busyCount++;
   }
 
-  protected readonly busyEnded = (): void => {
+  private readonly busyEnded = (): void => {
     if (--this.busyCount > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -159,6 +176,7 @@ export abstract class Source<T> extends Stream<T> {
     const starting = this.starting;
     this.running = false;
     this.starting = undefined;
+    this.producingEnded();
     return starting;
   }
 

@@ -37,6 +37,27 @@ describe('Stream.fromReadable', () => {
     expect(reads()).toBeLessThanOrEqual(5);
   });
 
+  test('drain() waits for input while running, but not after stop()', async () => {
+    const readable = new PassThrough();
+    const source = Stream.fromReadable(readable, { start: true });
+    const out = source.sinkToList();
+    let drained = false;
+    const draining = source.drain().then(() => {
+      drained = true;
+    });
+    readable.write('x');
+    await waitFor(() => out.length === 1, 2000, 'the chunk');
+    expect(drained).toBe(false);
+    await source.stop();
+    await draining;
+    expect(source.state).toBe('stopped');
+    readable.write('y');
+    void source.start();
+    await waitFor(() => out.length === 2, 2000, 'the chunk written while stopped');
+    expect(out.map(String)).toEqual(['x', 'y']);
+    await source.stop();
+  });
+
   test('a stream error fails the source and goes to errors', async () => {
     const readable = new PassThrough();
     const source = Stream.fromReadable(readable);
