@@ -59,6 +59,18 @@ describe('Stream.fromTextFile', () => {
     await source.stop();
   });
 
+  test('a truncated or replaced file is followed from its top', async () => {
+    const path = join(tempDir(), 'rotating.log');
+    writeFileSync(path, 'first line of a long file\n');
+    const source = Stream.fromTextFile(path, { interval: 5, start: true });
+    const out = source.sinkToList();
+    await waitFor(() => out.length === 1, 2000, 'the first line');
+    writeFileSync(path, 'new\n');
+    await waitFor(() => out.length === 2, 2000, 'the line of the new file');
+    expect(out).toEqual(['first line of a long file\n', 'new\n']);
+    await source.stop();
+  });
+
   test('a missing file fails start() and goes to errors', async () => {
     const path = join(tempDir(), 'missing.txt');
     const source = Stream.fromTextFile(path);
