@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 
-export type NatsServerConfigValue = string | number | boolean;
-
 /**
- * Writes a nats-server configuration file of flat `key: value` entries (e.g. `max_payload`, which
- * has no command-line flag) to `path` and returns the arguments that load it.
+ * Writes a nats-server configuration file to `path` and returns the arguments that load it. The
+ * server's config syntax accepts JSON, so `config` is written as JSON: settings without a
+ * command-line flag, such as `max_payload` or `authorization: { users: [{ nkey }] }`.
  */
-export function natsServerConfigArgs(path: string, entries: Record<string, NatsServerConfigValue>): string[] {
-  const lines = Object.entries(entries).map(([key, value]) => `${key}: ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
+export function natsServerConfigArgs(path: string, config: Record<string, unknown>): string[] {
+  writeFileSync(path, JSON.stringify(config, null, 2));
   return ['-c', path];
 }

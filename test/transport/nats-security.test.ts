@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, errors as natsErrors } from '@nats-io/transport-node';
+import { connect, errors as natsErrors, nkeys } from '@nats-io/transport-node';
 import { NatsBus, REJECTED_HEADER, type NatsBusOptions } from '../../src/transport/nats-bus';
 import { EncodeError } from '../../src/transport/codec';
 import { Subjects } from '../../src/transport/subjects';
@@ -47,9 +47,9 @@ async function openBus(options: NatsBusOptions): Promise<NatsBus> {
 
 let exchangeCount = 0;
 
-/** Publish/subscribe and request/reply between two buses work end to end. */
-async function expectExchange(sender: NatsBus, receiver: NatsBus): Promise<void> {
-  const subject = `secure.exchange.${++exchangeCount}`;
+/** Publish/subscribe and request/reply between two buses work end to end (on subjects under `root`). */
+async function expectExchange(sender: NatsBus, receiver: NatsBus, root = 'secure'): Promise<void> {
+  const subject = `${root}.exchange.${++exchangeCount}`;
   const received: unknown[] = [];
   receiver.subscribe(subject, (message) => received.push(message.data));
   receiver.subscribe(`${subject}.echo`, (message) => receiver.publish(message.reply!, { echoed: message.data }));
@@ -118,6 +118,18 @@ describe('authentication', () => {
     const error = await refusal(NatsBus.connect({ ...options(), maxReconnectAttempts: 0 }));
     expect(rootCause(error)).toBeInstanceOf(natsErrors.AuthorizationError);
     expect(error.message).toMatch(/authorization violation/i);
+  });
+
+  test('an nkey user connects with its seed; another seed is refused', async () => {
+    const user = nkeys.createUser();
+    const seed = new TextDecoder().decode(user.getSeed());
+    const withNkey = await startServer({
+      args: natsServerConfigArgs(join(tempDir, 'nkey.conf'), { authorization: { users: [{ nkey: user.getPublicKey() }] } }),
+    });
+    await expectExchange(await openBus({ servers: withNkey.url, nkeySeed: seed }), await openBus({ servers: withNkey.url, nkeySeed: seed }));
+    const stranger = new TextDecoder().decode(nkeys.createUser().getSeed());
+    const error = await refusal(NatsBus.connect({ servers: withNkey.url, nkeySeed: stranger, maxReconnectAttempts: 0 }));
+    expect(rootCause(error)).toBeInstanceOf(natsErrors.AuthorizationError);
   });
 
   test('refused clients leave the server working for the right ones', async () => {
@@ -244,6 +256,51 @@ describe('subject prefixes', () => {
       expect(received.every((message) => message.subject.startsWith(`${subjects.prefix}.`))).toBe(true);
       expect(new Set(received.map((message) => message.data))).toEqual(new Set([`${subjects.prefix} only`]));
     }
+  });
+
+  describe('with a NATS user per cluster, allowed only its own prefix', () => {
+    let guarded: NatsServer;
+    const ownPrefix = (prefix: string): string[] => [`${prefix}.>`, '_INBOX.>'];
+    const user = (name: string): object => ({ user: name, password: `${name}-pass`, permissions: { publish: ownPrefix(name), subscribe: ownPrefix(name) } });
+
+    beforeAll(async () => {
+      guarded = await startServer({ args: natsServerConfigArgs(join(tempDir, 'permissions.conf'), { authorization: { users: [user('alpha'), user('beta')] } }) });
+    });
+
+    const openAs = (name: string): Promise<NatsBus> => openBus({ servers: guarded.url, user: name, pass: `${name}-pass` });
+
+    test('the server keeps each cluster out of the other\'s subjects; the bus stays connected', async () => {
+      const [alpha, beta] = await Promise.all([openAs('alpha'), openAs('beta')]);
+      const intercepted: unknown[] = [];
+      alpha.subscribe('beta.>', (message) => intercepted.push(message.data));
+      beta.subscribe('beta.echo', (message) => beta.publish(message.reply!, message.data));
+      const betaSees: unknown[] = [];
+      beta.subscribe('beta.in', (message) => betaSees.push(message.data));
+      await Promise.all([alpha.flush(), beta.flush()]);
+      beta.publish('beta.secret', 'secret');
+      alpha.publish('beta.in', 'intrusion');
+      await expect(alpha.request('beta.echo', 'intrusion', { timeout: 300 })).rejects.toThrow(/no reply within 300 ms/);
+      beta.publish('beta.in', 'own');
+      await waitFor(() => betaSees.length === 1, 5000, 'beta\'s own message');
+      expect(betaSees).toEqual(['own']);
+      expect(intercepted).toEqual([]);
+      expect(alpha.status).toBe('connected');
+      await expectExchange(alpha, await openAs('alpha'), 'alpha');
+    });
+
+    // Known gap: nats.js reports these as status errors and subscription errors, which NatsBus
+    // drops, so a misconfigured cluster sees only silence (and requests that time out).
+    test.failing('a permissions violation is reported as a warning naming the subject', async () => {
+      const alpha = await openAs('alpha');
+      const warnings: string[] = [];
+      alpha.onWarning((warning) => warnings.push(warning.detail));
+      alpha.subscribe('beta.secret', () => undefined);
+      alpha.publish('beta.in', 'intrusion');
+      await alpha.flush();
+      await waitFor(() => warnings.length >= 2, 1000, 'both violations to be reported');
+      expect(warnings.join('\n')).toMatch(/Permissions Violation for Subscription to "beta.secret"/);
+      expect(warnings.join('\n')).toMatch(/Permissions Violation for Publish to "beta.in"/);
+    });
   });
 
   test('request replies go to a per-bus inbox outside every prefix', async () => {
