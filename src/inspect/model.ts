@@ -38,9 +38,13 @@ export interface Progress {
   failed: number;
 }
 
+/** A failure seen on a node, on a worker, or both (one distributed task failing shows once). */
 export interface ErrorView {
   time: number;
-  node: string;
+  /** The node that reported it (`<gather>`, `<map: parse>`). */
+  node?: string;
+  /** The worker whose task failed. */
+  worker?: string;
   element: string;
   message: string;
   task?: string;
@@ -174,7 +178,7 @@ export class InspectionModel {
       tasks: [...this.tasks],
       progress,
       throughput: copyHistory(this.throughput),
-      errors: [...this.errors],
+      errors: this.errors.map((error) => ({ ...error })),
     };
     return this.latest;
   }
@@ -275,7 +279,7 @@ export class InspectionModel {
     if (this.tasks.length > RECENT_TASKS) this.tasks.shift();
     this.tasksFinished++;
     if (event.ok) return;
-    this.pushError({ time: event.end, node: `worker ${event.worker}`, element: describeValue(element), message: event.error ?? 'task failed', task: event.task, seq: event.seq });
+    this.pushError({ time: event.end, worker: event.worker, element: describeValue(element), message: event.error ?? 'task failed', task: event.task, seq: event.seq });
   }
 
   private recordError(failure: PipelineError): void {
@@ -288,6 +292,12 @@ export class InspectionModel {
   }
 
   private pushError(view: ErrorView): void {
+    const same = view.seq === undefined ? undefined : this.errors.find((e) => e.seq === view.seq && e.task === view.task && e.element === view.element && (e.node === undefined) !== (view.node === undefined));
+    if (same !== undefined) {
+      same.node ??= view.node;
+      same.worker ??= view.worker;
+      return;
+    }
     this.errors.push(view);
     if (this.errors.length > RECENT_ERRORS) this.errors.shift();
   }

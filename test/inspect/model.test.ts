@@ -1,4 +1,4 @@
-import { Stream } from '../../src';
+import { PipelineError, Stream } from '../../src';
 import { isCounted } from '../../src/inspect/counters';
 import { graphOf, renderGraph } from '../../src/inspect/graph';
 import { InspectionModel } from '../../src/inspect/model';
@@ -135,11 +135,27 @@ describe('inspection model', () => {
       ['w1', 'inc', 0, true],
       ['w1', 'inc', 1, false],
     ]);
-    expect(state.errors).toEqual([expect.objectContaining({ node: 'worker w1', element: '1', task: 'inc', seq: 1, message: 'Error: boom' })]);
+    expect(state.errors).toEqual([{ time: expect.any(Number), worker: 'w1', element: '1', task: 'inc', seq: 1, message: 'Error: boom' }]);
     expect(state.progress).toEqual({ emitted: 2, inFlight: 0, done: 1, failed: 1 });
     model.close();
     workers.finish('w1', 'inc', 2);
     expect(model.state().tasks).toHaveLength(2);
+  });
+
+  test('a failed task reported by the worker and by the node that gathers it shows once, with both', () => {
+    const workers = new ControlledWorkers();
+    workers.join('w1');
+    const gather = new Stream<number>({ name: 'gather' });
+    gather.errors.sink(() => undefined);
+    const model = new InspectionModel({ workers, tasks: workers, pipelines: [gather] });
+    workers.finish('w1', 'inc', 1, false);
+    gather.reportError(1, new PipelineError('<gather>', 1, new Error('boom'), 'inc', 1));
+    gather.reportError(2, new PipelineError('<gather>', 2, new Error('bang'), 'inc', 2));
+    expect(model.sample().errors.map(({ node, worker, element, seq }) => ({ node, worker, element, seq }))).toEqual([
+      { node: '<gather>', worker: 'w1', element: '1', seq: 1 },
+      { node: '<gather>', worker: undefined, element: '2', seq: 2 },
+    ]);
+    model.close();
   });
 
   test('close() removes every counting wrapper and stops listening', () => {

@@ -15,6 +15,12 @@
   };
   const NODE_WIDTH = 210;
   const NODE_HEIGHT = 54;
+  const MAX_ROWS = 12;
+  /** The task stream shows at most the last minute, and at least five seconds. */
+  const TASK_SPAN_MIN = 2000;
+  /** Overlapping tasks of one worker drawn at most this many lanes deep. */
+  const MAX_LANES = 8;
+  const TASK_SPAN_MAX = 60000;
   const TASK_COLORS = ['#1e88e5', '#8e24aa', '#00897b', '#6d4c41', '#3949ab', '#7cb342', '#f4511e'];
 
   let graphShape = '';
@@ -104,10 +110,16 @@
   }
 
   function renderProgress(progress) {
-    document.getElementById('progress-emitted').textContent = formatCount(progress.emitted);
-    document.getElementById('progress-in-flight').textContent = formatCount(progress.inFlight);
-    document.getElementById('progress-done').textContent = formatCount(progress.done);
-    document.getElementById('progress-failed').textContent = formatCount(progress.failed);
+    for (const [id, value] of [
+      ['progress-emitted', progress.emitted],
+      ['progress-in-flight', progress.inFlight],
+      ['progress-done', progress.done],
+      ['progress-failed', progress.failed],
+    ]) {
+      const field = document.getElementById(id);
+      field.textContent = formatCount(value);
+      field.setAttribute('data-value', String(value));
+    }
     const total = Math.max(1, progress.done + progress.failed + progress.inFlight);
     document.getElementById('progress-done-bar').style.width = (100 * progress.done) / total + '%';
     document.getElementById('progress-failed-bar').style.width = (100 * progress.failed) / total + '%';
@@ -143,23 +155,47 @@
   }
 
   function renderErrors(errors) {
-    const recent = errors.slice().reverse();
-    fillTable('errors', recent, (e) => [[new Date(e.time).toLocaleTimeString()], [e.node], [e.element], [e.task === undefined ? '' : `${e.task}${e.seq === undefined ? '' : ' #' + e.seq}`], [e.message]]);
+    const recent = errors.slice(-MAX_ROWS).reverse();
+    const where = (e) => [e.node, e.worker && 'worker ' + e.worker].filter(Boolean).join(' on ');
+    fillTable('errors', recent, (e) => [[new Date(e.time).toLocaleTimeString()], [where(e)], [e.element], [e.task === undefined ? '' : `${e.task}${e.seq === undefined ? '' : ' #' + e.seq}`], [e.message]]);
   }
 
   function renderActors(actors) {
-    const recent = actors.slice().sort((a, b) => b.updated - a.updated).slice(0, 40);
+    const recent = actors.slice().sort((a, b) => b.updated - a.updated).slice(0, MAX_ROWS);
     fillTable('actors', recent, (a) => [[a.id], [a.state], [a.events, 'num'], [a.lastEvent || '']], (tr, a) => tr.setAttribute('data-actor', a.id));
   }
 
-  /** Dask-style task stream: one row per worker, one bar per task over the last minute. */
+  /**
+   * Packs each worker's tasks into lanes (tasks that overlap in time go to different lanes), as
+   * Dask shows one row per worker thread. Returns `[{ worker, lanes, bars: [{ task, lane }] }]`.
+   */
+  function packLanes(tasks, ids) {
+    const rows = new Map(ids.map((id) => [id, { worker: id, ends: [], bars: [] }]));
+    const sorted = tasks.slice().sort((a, b) => a.start - b.start);
+    for (const task of sorted) {
+      const row = rows.get(task.worker);
+      if (row === undefined) continue;
+      let lane = row.ends.findIndex((end) => end <= task.start);
+      if (lane < 0) lane = row.ends.length < MAX_LANES ? row.ends.length : row.ends.indexOf(Math.min(...row.ends));
+      row.ends[lane] = task.end;
+      row.bars.push({ task, lane });
+    }
+    return ids.map((id) => rows.get(id));
+  }
+
+  /** Dask-style task stream: a band per worker, one bar per task, over the last minute at most. */
   function renderTasks(tasks, workers, now) {
     const canvas = document.getElementById('task-stream');
     document.getElementById('task-stream-empty').hidden = tasks.length > 0;
     const ids = Array.from(new Set(workers.map((w) => w.id).concat(tasks.map((t) => t.worker)))).sort();
+    const earliest = tasks.length === 0 ? now : Math.min(...tasks.map((t) => t.start));
+    const span = Math.min(TASK_SPAN_MAX, Math.max(TASK_SPAN_MIN, now - earliest));
+    const start = now - span;
+    const rows = packLanes(tasks.filter((t) => t.end >= start), ids);
+    const laneHeight = 6;
+    const bandHeight = (row) => Math.max(1, row.ends.length) * laneHeight + 6;
     const width = canvas.parentElement.clientWidth - 28;
-    const rowHeight = 18;
-    const height = Math.max(40, ids.length * rowHeight + 8);
+    const height = Math.max(40, rows.reduce((sum, row) => sum + bandHeight(row), 0) + 4);
     const ratio = window.devicePixelRatio || 1;
     canvas.width = width * ratio;
     canvas.height = height * ratio;
@@ -168,26 +204,27 @@
     const context = canvas.getContext('2d');
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
-    const span = 60000;
-    const start = now - span;
     const labelWidth = 90;
     const scale = (width - labelWidth) / span;
     const names = new Map();
     context.font = '11px system-ui, sans-serif';
-    ids.forEach((id, row) => {
+    let top = 2;
+    for (const row of rows) {
       context.fillStyle = '#5a6378';
-      context.fillText(id.slice(0, 14), 2, row * rowHeight + 13);
-    });
-    for (const task of tasks) {
-      if (task.end < start) continue;
-      if (!names.has(task.task)) names.set(task.task, TASK_COLORS[names.size % TASK_COLORS.length]);
-      const row = ids.indexOf(task.worker);
-      const x = labelWidth + Math.max(0, task.start - start) * scale;
-      const w = Math.max(1, (task.end - Math.max(task.start, start)) * scale);
-      context.fillStyle = task.ok ? names.get(task.task) : '#e53935';
-      context.fillRect(x, row * rowHeight + 2, w, rowHeight - 4);
+      context.fillText(row.worker.slice(0, 14), 2, top + 11);
+      for (const { task, lane } of row.bars) {
+        if (!names.has(task.task)) names.set(task.task, TASK_COLORS[names.size % TASK_COLORS.length]);
+        const x = labelWidth + Math.max(0, task.start - start) * scale;
+        const w = Math.max(1, (task.end - Math.max(task.start, start)) * scale - 1);
+        context.fillStyle = task.ok ? names.get(task.task) : '#e53935';
+        context.fillRect(x, top + lane * laneHeight, w, laneHeight - 1);
+      }
+      top += bandHeight(row);
+      context.fillStyle = '#eceef2';
+      context.fillRect(labelWidth, top - 3, width - labelWidth, 1);
     }
   }
+
 
   function renderThroughput(history) {
     const data = [history.times, history.emitted, history.done, history.tasks, history.errors];

@@ -1,0 +1,36 @@
+/** A real `rivulet worker` process (run from source through ts-node) that a test can SIGKILL. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export function startWorkerProcess(servers: string, tasks: string, extraArgs: string[] = []): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts'), 'worker', '--servers', servers, '--tasks', tasks, ...extraArgs],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  process.once('exit', () => child.kill('SIGKILL'));
+  return child;
+}
+
+/** Resolves with the worker id once the process says it is ready (fails after `timeout` ms). */
+export function workerReady(child: ChildProcess, timeout = 15000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`worker not ready within ${timeout} ms:\n${output}`)), timeout);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const ready = /rivulet worker (\S+) ready/.exec(output);
+      if (ready === null) return;
+      clearTimeout(timer);
+      resolve(ready[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
