@@ -1,0 +1,123 @@
+/**
+ * What inspecting costs on the data path. V8's inline caches are per process, so each case runs in
+ * a fresh process: a case cannot slow another down by the shapes it leaves behind.
+ */
+import { execFileSync } from 'node:child_process';
+import { Stream } from '../src';
+import { InspectionModel } from '../src/inspect/model';
+import { median, printTable, type Case, type Measured } from './harness';
+import { consume, consumed, even, rivuletPipeline as pipeline } from './workload';
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
+
+function run(source: Stream<number>): number {
+  for (let i = 0; i < COUNT; i++) source.emit(i);
+  return COUNT;
+}
+
+let observedAnother = false;
+
+/** Leaves in this process whatever a past observer leaves behind (shapes V8 has seen). */
+function observeAnotherPipelineOnce(): void {
+  if (observedAnother) return;
+  observedAnother = true;
+  const observed = pipeline();
+  const model = new InspectionModel({ pipelines: [observed] });
+  run(observed);
+  model.close();
+}
+
+let ranOtherOperators = false;
+
+/** What an application does anyway: elements through more node classes than V8 caches per call site. */
+function runOtherOperatorsOnce(): void {
+  if (ranOtherOperators) return;
+  ranOtherOperators = true;
+  const source = new Stream<number>();
+  source.remove(even).slice(0).unique({ maxsize: 4 }).slidingWindow(2).pluck(0).sink(consume);
+  run(source);
+}
+
+const cases: Case[] = [
+  { name: 'no observer', run: () => run(pipeline()) },
+  {
+    name: 'observer attached (counting)',
+    run() {
+      const source = pipeline();
+      const model = new InspectionModel({ pipelines: [source] });
+      const count = run(source);
+      model.close();
+      return count;
+    },
+  },
+  {
+    name: 'observer attached, then detached',
+    run() {
+      const source = pipeline();
+      new InspectionModel({ pipelines: [source] }).close();
+      return run(source);
+    },
+  },
+  {
+    name: 'no observer, after another pipeline was observed',
+    run() {
+      observeAnotherPipelineOnce();
+      return run(pipeline());
+    },
+  },
+  {
+    name: 'no observer, after other operators ran',
+    run() {
+      runOtherOperatorsOnce();
+      return run(pipeline());
+    },
+  },
+  {
+    name: 'same, after another pipeline was observed',
+    run() {
+      runOtherOperatorsOnce();
+      observeAnotherPipelineOnce();
+      return run(pipeline());
+    },
+  },
+];
+
+/** Elements per CPU-second of this process (steadier than wall time on a machine shared with other work). */
+function measureCpu(c: Case, rounds: number): Measured {
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = process.cpuUsage();
+    const count = c.run() as number;
+    const used = process.cpuUsage(before);
+    samples.push(count / ((used.user + used.system) / 1e6));
+  }
+  return { name: c.name, perSecond: median(samples) };
+}
+
+function measureOne(name: string): void {
+  const selected = cases.find((c) => c.name === name);
+  if (selected === undefined) throw new Error(`no case named ${name}`);
+  process.stdout.write(JSON.stringify(measureCpu(selected, ROUNDS)));
+  if (consumed() < 0) console.log(consumed());
+}
+
+function measureInFreshProcess(name: string): Measured {
+  const tsNode = require.resolve('ts-node/dist/bin.js');
+  const output = execFileSync(process.execPath, [tsNode, '-T', __filename], { env: { ...process.env, BENCH_INSPECT_CASE: name }, encoding: 'utf8' });
+  return JSON.parse(output) as Measured;
+}
+
+function main(): void {
+  const only = process.env.BENCH_INSPECT_CASE;
+  if (only !== undefined) return measureOne(only);
+  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (let repeat = 0; repeat < PROCESSES; repeat++) {
+    for (const c of cases) samples.get(c.name)?.push(measureInFreshProcess(c.name).perSecond);
+  }
+  const results = cases.map((c) => ({ name: c.name, perSecond: median(samples.get(c.name) ?? []) }));
+  printTable(`inspection overhead: map -> filter -> accumulate -> sink, ${COUNT} integers, elements per CPU-second, median of ${ROUNDS} rounds in each of ${PROCESSES} fresh processes per case`, results, 'no observer');
+}
+
+main();
