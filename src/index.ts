@@ -11,6 +11,7 @@ export { inspect, type InspectObserver, type InspectOptions } from './inspect/in
 export { startDashboard, type Dashboard, type DashboardOptions } from './inspect/server';
 export type { DashboardState, InspectTarget, NodeView, Progress } from './inspect/model';
 export { HeartbeatDirectory, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerInfo } from './inspect/workers';
+export { inspectClient, startClientDashboard, type InspectableClient } from './inspect/client';
 export { Client, type ClientOptions, type Deployment } from './distributed/client';
 export type { DistributedStream, DistributedOperators } from './distributed/distributed-stream';
 export { task, UnregisteredTaskError } from './distributed/tasks';
