@@ -1,5 +1,4 @@
-import { Client, Stream, type DashboardState } from '../../src';
-import { inspectClient, startClientDashboard } from '../../src/inspect/client';
+import { Client, Stream, inspectClient, startClientDashboard, type DashboardState } from '../../src';
 import { waitFor } from '../support/wait-for';
 
 describe('inspecting a distributed client', () => {
