@@ -26,6 +26,7 @@ import './sliding-window';
 import './starmap';
 import './timed-window';
 import './timed-window-unique';
+import './to-nats';
 import './to-writable';
 import './union';
 import './unique';

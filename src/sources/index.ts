@@ -9,3 +9,4 @@ export { FromTcp, fromTcp, type FromTcpOptions } from './from-tcp';
 export { FromHttpServer, fromHttpServer, type FromHttpServerOptions } from './from-http-server';
 export { FromProcess, fromProcess, type FromProcessOptions } from './from-process';
 export { FromReadable, fromReadable } from './from-readable';
+export { FromNats, fromNats, type FromNatsOptions } from './from-nats';
