@@ -99,7 +99,6 @@ const RECENT_TASKS = 500;
 const RECENT_ERRORS = 50;
 
 interface Tracked {
-  node: Stream<unknown>;
   counters: NodeCounters;
   detach: () => void;
   previous: number;
@@ -157,8 +156,9 @@ export class InspectionModel {
     return this.latest ?? this.sample();
   }
 
-  /** Refreshes the graph (counting on new nodes), rates, workers and history. */
+  /** Refreshes the graph (counting on new nodes), rates, workers and history; after `close()`, the last state. */
   sample(): DashboardState {
+    if (this.closed && this.latest !== undefined) return this.latest;
     const time = this.now();
     const seconds = Math.max((time - this.previousTime) / 1000, 1e-3);
     const first = !this.sampled;
@@ -226,7 +226,7 @@ export class InspectionModel {
     let tracked = this.tracked.get(node);
     if (tracked === undefined) {
       const { counters, detach } = attachCounters(node, (failure) => this.recordError(failure));
-      tracked = { node, counters, detach, previous: node.upstreams.length === 0 ? counters.out : counters.in };
+      tracked = { counters, detach, previous: node.upstreams.length === 0 ? counters.out : counters.in };
       this.tracked.set(node, tracked);
     }
     return tracked;

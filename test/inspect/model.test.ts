@@ -165,6 +165,8 @@ describe('inspection model', () => {
     expect(source.graph().every(isCounted)).toBe(true);
     model.close();
     expect(source.graph().some(isCounted)).toBe(false);
+    model.sample();
+    expect(source.graph().some(isCounted)).toBe(false);
   });
 
   test('the state is plain JSON', () => {
