@@ -24,14 +24,15 @@ export class BusTaskFeed implements TaskFeed {
   private subscriptions: Subscription[] = [];
 
   constructor(
-    private readonly prefix: string = DEFAULT_PREFIX,
+    private prefix: string = DEFAULT_PREFIX,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The bus to read (a client's task bus once connected). */
-  attach(bus: Bus): void {
+  /** The bus to read (a client's task bus once connected), and the deployment's subject prefix. */
+  attach(bus: Bus, prefix: string = this.prefix): void {
     this.unsubscribe();
     this.bus = bus;
+    this.prefix = prefix;
     if (this.listeners.size > 0) this.subscribe();
   }
 

@@ -1,0 +1,36 @@
+import type { Stream } from '../stream';
+import { BusTaskFeed } from './bus-tasks';
+import type { InspectableClient } from './client';
+import { startDashboard, type Dashboard, type DashboardOptions } from './server';
+import type { WorkerInfo } from './workers';
+
+/** A dashboard started before the program built its pipelines and client: tell it about them as they come. */
+export interface LiveDashboard extends Dashboard {
+  /** Draws `pipeline` (any of its nodes) and counts its elements from now on. */
+  add(pipeline: Stream<unknown>): void;
+  /** Shows `client`'s workers and task stream (replacing an earlier client). */
+  useClient(client: InspectableClient): void;
+}
+
+/** What `npm run demo -- --dashboard` uses: the dashboard first, the pipelines and client later. */
+export async function startLiveDashboard(options: DashboardOptions = {}): Promise<LiveDashboard> {
+  const pipelines: Stream<unknown>[] = [];
+  let client: InspectableClient | undefined;
+  const tasks = new BusTaskFeed();
+  const workers = { workers: (): WorkerInfo[] => client?.workers() ?? [] };
+  const dashboard = await startDashboard({ pipelines: () => pipelines, workers, tasks }, options);
+  return {
+    ...dashboard,
+    add: (pipeline) => {
+      if (pipelines.includes(pipeline)) return;
+      pipelines.push(pipeline);
+      dashboard.model.sample();
+    },
+    useClient: (next) => {
+      client = next;
+      next.onReady((bus) => {
+        if (client === next) tasks.attach(bus, next.subjects.prefix);
+      });
+    },
+  };
+}
