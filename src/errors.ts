@@ -6,7 +6,7 @@ export class ArgumentTypeError extends TypeError {
     expected: string,
     received: unknown,
   ) {
-    super(`${argument} must be ${expected}, got ${describeValue(received)}`);
+    super(argumentMessage(argument, expected, received));
   }
 }
 
@@ -18,8 +18,12 @@ export class ArgumentRangeError extends RangeError {
     expected: string,
     received: unknown,
   ) {
-    super(`${argument} must be ${expected}, got ${describeValue(received)}`);
+    super(argumentMessage(argument, expected, received));
   }
+}
+
+function argumentMessage(argument: string, expected: string, received: unknown): string {
+  return `${argument} must be ${expected}, got ${describeValue(received)}`;
 }
 
 /**

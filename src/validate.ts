@@ -12,18 +12,20 @@ export function requireNumber(argument: string, value: number): number {
   return value;
 }
 
+function requireIntegerAtLeast(argument: string, value: number, minimum: number): number {
+  requireNumber(argument, value);
+  if (!Number.isInteger(value) || value < minimum) throw new ArgumentRangeError(argument, `an integer >= ${minimum}`, value);
+  return value;
+}
+
 /** An integer >= 1, e.g. a partition or window size. */
 export function requirePositiveInteger(argument: string, value: number): number {
-  requireNumber(argument, value);
-  if (!Number.isInteger(value) || value < 1) throw new ArgumentRangeError(argument, 'an integer >= 1', value);
-  return value;
+  return requireIntegerAtLeast(argument, value, 1);
 }
 
 /** An integer >= 0, e.g. a slice bound. */
 export function requireNonNegativeInteger(argument: string, value: number): number {
-  requireNumber(argument, value);
-  if (!Number.isInteger(value) || value < 0) throw new ArgumentRangeError(argument, 'an integer >= 0', value);
-  return value;
+  return requireIntegerAtLeast(argument, value, 0);
 }
 
 /** A time interval in milliseconds: a finite number >= 0. */
