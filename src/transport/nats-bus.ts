@@ -50,6 +50,33 @@ export interface NatsBusOptions extends BusBaseOptions {
   slowConsumerPending?: number;
 }
 
+/** The TLS handshake with the server failed (untrusted or missing certificate, wrong host name). */
+export class TlsConnectionError extends Error {
+  override readonly name = 'TlsConnectionError';
+  readonly servers: string[];
+  /** Node's code for the failure, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`. */
+  readonly code: string;
+  constructor(servers: string | string[], code: string, cause: unknown) {
+    const list = typeof servers === 'string' ? [servers] : servers;
+    super(`TLS handshake with ${list.join(', ')} failed: ${(cause as Error).message}`, { cause });
+    this.servers = list;
+    this.code = code;
+  }
+}
+
+/** Node's certificate verification codes and its TLS error codes. */
+const TLS_FAILURE_CODE = /CERT|SIGNATURE|ISSUER|^ERR_TLS|^ERR_SSL|SELF_SIGNED/;
+
+/** The TLS failure code somewhere in the error's cause chain, if there is one. */
+function tlsFailureCode(error: unknown): string | undefined {
+  // Not `instanceof`: Node's TLS errors may come from another realm (under jest they do).
+  for (let inner = error, depth = 0; typeof inner === 'object' && inner !== null && depth < 5; inner = (inner as Error).cause, depth++) {
+    const code = (inner as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_FAILURE_CODE.test(code)) return code;
+  }
+  return undefined;
+}
+
 /** Header naming why a responder refused a request it could not decode. */
 export const REJECTED_HEADER = 'Rivulet-Rejected';
 const NO_RESPONDERS_STATUS = 503;
@@ -73,8 +100,15 @@ export class NatsBus extends BusBase {
     void connection.closed().then((error) => this.markClosed(error instanceof Error ? error.message : undefined));
   }
 
+  /** Connects; a failed TLS handshake rejects with a `TlsConnectionError` naming the servers. */
   static async connect(options: NatsBusOptions = {}): Promise<NatsBus> {
-    return new NatsBus(await connect(connectionOptions(options)), options);
+    const natsOptions = connectionOptions(options);
+    try {
+      return new NatsBus(await connect(natsOptions), options);
+    } catch (error) {
+      const code = tlsFailureCode(error);
+      throw code === undefined ? error : new TlsConnectionError(natsOptions.servers ?? [], code, error);
+    }
   }
 
   publish(subject: string, data: unknown, options?: PublishOptions): void {

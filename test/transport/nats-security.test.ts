@@ -5,12 +5,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect, errors as natsErrors, nkeys } from '@nats-io/transport-node';
 import { NatsBus, REJECTED_HEADER, type NatsBusOptions } from '../../src/transport/nats-bus';
 import { EncodeError } from '../../src/transport/codec';
 import { Subjects } from '../../src/transport/subjects';
 import type { Message } from '../../src/transport/bus';
+import { freePort } from '../support/free-port';
 import { NatsServer } from '../support/nats-server';
 import { natsServerConfigArgs } from '../support/nats-server-config';
 import { generateTlsCertificates, type TlsCertificates } from '../support/tls-certificates';
@@ -139,6 +141,25 @@ describe('authentication', () => {
   });
 });
 
+describe('unreachable servers', () => {
+  test('a closed port is refused at once', async () => {
+    const error = await refusal(NatsBus.connect({ servers: `nats://127.0.0.1:${await freePort()}`, maxReconnectAttempts: 0 }));
+    expect(rootCause(error)).toBeInstanceOf(natsErrors.ConnectionError);
+  });
+
+  test('a server that accepts but never speaks NATS fails at the connect timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const error = await refusal(NatsBus.connect({ servers: `nats://127.0.0.1:${port}`, maxReconnectAttempts: 0, connection: { timeout: 500 } }));
+      expect(rootCause(error)).toBeInstanceOf(natsErrors.TimeoutError);
+    } finally {
+      silent.close();
+    }
+  });
+});
+
 describe('TLS', () => {
   let certificates: TlsCertificates;
   let tlsServer: NatsServer;
@@ -174,9 +195,7 @@ describe('TLS', () => {
     expect(error.message).toMatch(/unable to verify the first certificate/);
   });
 
-  // Known gap: the certificate error above is Node's plain `Error`, its message never says TLS or
-  // which server. NatsBus.connect should wrap it (see docs/security.md).
-  test.failing('a TLS refusal is a typed error whose message says TLS and names the server', async () => {
+  test('a TLS refusal is a typed error whose message says TLS and names the server', async () => {
     const error = await refusal(NatsBus.connect({ servers: tlsServer.url, tls: { caFile: certificates.untrustedCa.certFile } }));
     expect(error.name).not.toBe('Error');
     expect(error.message).toMatch(/\bTLS\b/);
