@@ -86,6 +86,20 @@ describe('Stream.fromIterable', () => {
     expect(pulled()).toBe(2);
   });
 
+  test('backpressure_connect_empty_stream: back pressure travels through a connected pass-through node', async () => {
+    const { iterator, pulled } = countingIterator(5);
+    const source = Stream.fromIterable(iterator);
+    const passThrough = new Stream<number>();
+    source.connect(passThrough);
+    const out = passThrough.rateLimit(50).sinkToList();
+    void source.start();
+    expect(out).toEqual([0]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pulled()).toBe(2);
+    await source.stop();
+    await source.drain();
+  });
+
   test('from_iterable_stop: stop() ends early, start() continues where it stopped', async () => {
     const source = Stream.fromIterable([0, 1, 2, 3, 4]);
     const { seen, release, open } = gatedSink(source);
