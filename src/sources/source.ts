@@ -40,8 +40,11 @@ export abstract class Source<T> extends Stream<T> {
    * Starting a running source returns the same promise.
    */
   override start(): Promise<void> {
-    this.starting ??= this.launch();
-    return this.starting;
+    if (this.starting !== undefined) return this.starting;
+    const launched = this.launch();
+    // a source may already have finished or failed while opening (a short synchronous iterable)
+    if (this.running) this.starting = launched;
+    return launched;
   }
 
   /**
