@@ -1,7 +1,9 @@
 // Loading a source file registers its factory on Stream (`Stream.fromTcp`); keep one line per source file.
+// The classes are exported for `instanceof` and custom sources; the functions equal the static factories.
 export { Source, type SourceOptions } from './source';
 export { FromIterable, fromIterable } from './from-iterable';
 export { PollingSource, type PollingOptions } from './polling-source';
+export { ServerSource, type ServerSourceOptions } from './server-source';
 export { FromPeriodic, fromPeriodic } from './from-periodic';
 export { FromTextFile, fromTextFile, type FromTextFileOptions } from './from-text-file';
 export { Filenames, filenames } from './filenames';
