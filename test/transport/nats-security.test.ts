@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect, errors as natsErrors, nkeys } from '@nats-io/transport-node';
 import { NatsBus, REJECTED_HEADER, type NatsBusOptions } from '../../src/transport/nats-bus';
@@ -148,14 +148,17 @@ describe('unreachable servers', () => {
   });
 
   test('a server that accepts but never speaks NATS fails at the connect timeout', async () => {
-    const silent = createServer(() => undefined);
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => accepted.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const port = (silent.address() as AddressInfo).port;
       const error = await refusal(NatsBus.connect({ servers: `nats://127.0.0.1:${port}`, maxReconnectAttempts: 0, connection: { timeout: 500 } }));
       expect(rootCause(error)).toBeInstanceOf(natsErrors.TimeoutError);
     } finally {
-      silent.close();
+      // nats.js 3.4 leaves its socket open after a connect timeout (cf. nats-io/nats.js#64).
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
