@@ -4,8 +4,8 @@
  * subject prefixes stay apart, and payload limits are enforced on both ends.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, errors as natsErrors, nkeys } from '@nats-io/transport-node';
 import { NatsBus, REJECTED_HEADER, type NatsBusOptions } from '../../src/transport/nats-bus';
@@ -62,6 +62,15 @@ async function expectExchange(sender: NatsBus, receiver: NatsBus, root = 'secure
   await expect(sender.request(`${subject}.echo`, [1, 2, 3], { timeout: 2000 })).resolves.toEqual({ echoed: [1, 2, 3] });
 }
 
+type ConnectFailure = Error & { code?: string };
+
+/** The innermost `cause`: what nats.js or Node reported, however NatsBus wraps it. */
+function rootCause(error: ConnectFailure): ConnectFailure {
+  let inner = error;
+  for (let depth = 0; depth < 10 && typeof inner.cause === 'object' && inner.cause !== null; depth++) inner = inner.cause as ConnectFailure;
+  return inner;
+}
+
 /** The error `attempt` rejects with; fails the test if it resolves or takes longer than `bound` ms. */
 async function refusal(attempt: Promise<NatsBus>, bound = REFUSAL_BOUND_MS): Promise<ConnectFailure> {
   let timer: NodeJS.Timeout | undefined;
@@ -81,15 +90,6 @@ async function refusal(attempt: Promise<NatsBus>, bound = REFUSAL_BOUND_MS): Pro
   } finally {
     clearTimeout(timer);
   }
-}
-
-type ConnectFailure = Error & { code?: string };
-
-/** The innermost `cause`: what nats.js or Node reported, however NatsBus wraps it. */
-function rootCause(error: ConnectFailure): ConnectFailure {
-  let inner = error;
-  for (let depth = 0; depth < 10 && inner.cause instanceof Object; depth++) inner = inner.cause as ConnectFailure;
-  return inner;
 }
 
 describe('authentication', () => {
@@ -144,7 +144,7 @@ describe('authentication', () => {
 describe('unreachable servers', () => {
   test('a closed port is refused at once', async () => {
     const error = await refusal(NatsBus.connect({ servers: `nats://127.0.0.1:${await freePort()}`, maxReconnectAttempts: 0 }));
-    expect(rootCause(error)).toBeInstanceOf(natsErrors.ConnectionError);
+    expect(rootCause(error).code).toBe('ECONNREFUSED');
   });
 
   test('a server that accepts but never speaks NATS fails at the connect timeout', async () => {
