@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
 import { glob, hasWildcard } from './glob';
 import { PollingSource, type PollingOptions } from './polling-source';

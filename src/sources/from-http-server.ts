@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Stream } from '../stream';
 import { ignore } from '../promise';
 import { ArgumentTypeError } from '../errors';
 import { ServerSource, type ServerSourceOptions } from './server-source';

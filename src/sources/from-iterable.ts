@@ -1,4 +1,3 @@
-import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
 import { isPromiseLike } from '../promise';
 import { registerSource, Source, startIfAsked, type SourceOptions } from './source';

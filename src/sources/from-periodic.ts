@@ -1,4 +1,3 @@
-import { Stream } from '../stream';
 import { isPromiseLike } from '../promise';
 import { requireFunction } from '../validate';
 import { PollingSource, type PollingOptions } from './polling-source';

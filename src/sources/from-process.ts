@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import { Stream } from '../stream';
 import { ignore } from '../promise';
 import { ArgumentTypeError } from '../errors';
 import { DelimitedSplitter } from './delimited';

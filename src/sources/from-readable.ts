@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
 import { FromIterable } from './from-iterable';
 import { registerSource, startIfAsked, type SourceOptions } from './source';

@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
 import { DelimitedSplitter } from './delimited';
 import { ServerSource, type ServerSourceOptions } from './server-source';

@@ -1,6 +1,5 @@
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { Stream } from '../stream';
 import { ArgumentTypeError } from '../errors';
 import { PollingSource, type PollingOptions } from './polling-source';
 import { registerSource, startIfAsked } from './source';
