@@ -1,7 +1,7 @@
 import './nodes';
-import './sources';
 
 export { Stream, type Emitted, type StreamOptions } from './stream';
+export * from './sources';
 export { ArgumentRangeError, ArgumentTypeError, PipelineError } from './errors';
 export { MissingKeyError, type KeySelector } from './nodes/support/key-selector';
 export type { AccumulateOptions } from './nodes/accumulate';

@@ -127,9 +127,20 @@ export class Stream<T = unknown> {
 
   protected upstreamRemoved(upstream: Stream<unknown>): void {}
 
-  /** Starts every source upstream of this node. */
-  start(): void {
-    for (const upstream of this.upstreams) upstream.start();
+  /**
+   * Starts every source upstream of this node. Returns a promise when a source starts
+   * asynchronously; it rejects when one cannot start (e.g. its port is in use).
+   */
+  start(): void | Promise<void> {
+    let starting: Promise<void>[] | undefined;
+    for (const upstream of this.upstreams) {
+      const started = upstream.start();
+      if (started !== undefined) (starting ??= []).push(started);
+    }
+    if (starting === undefined) return undefined;
+    const all = Promise.all(starting).then(ignore);
+    all.catch(ignore);
+    return all;
   }
 
   /** Stops every source upstream of this node. */

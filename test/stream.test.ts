@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { ArgumentTypeError, PipelineError, Stream } from '../src';
 
 function inc(x: number): number {
@@ -203,5 +204,18 @@ describe('Stream', () => {
     expect(sink.state).toBe('running');
     sink.destroy();
     expect(sink.state).toBe('stopped');
+  });
+
+  test('start() on a downstream node rejects when a source upstream cannot start', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const tail = Stream.fromTcp(port).map((b: Buffer) => b.toString());
+      await expect(tail.start()).rejects.toThrow(String(port));
+      expect(new Stream().start()).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
