@@ -8,7 +8,7 @@ import { createActor, type Actor } from 'xstate';
 import { scatterMachine } from '../actors/scatter';
 import { reportInspection } from '../inspect/inspection';
 import type { Bus, Subscription } from '../transport/bus';
-import { PROTOCOL_VERSION, readCreditGrant, type TaskBatch, type WireTask } from '../transport/protocol';
+import { PROTOCOL_VERSION, readCreditGrant, type StepState, type TaskBatch, type WireTask } from '../transport/protocol';
 import type { Subjects } from '../transport/subjects';
 import type { CompiledChain } from './compiled-chain';
 import type { DirectoryListener, WorkerDirectory } from './worker-directory';
@@ -51,6 +51,10 @@ interface Outgoing {
 
 export class Dispatcher implements DirectoryListener {
   readonly inFlight = new Map<number, TaskEntry>();
+  /** Tasks sent and not completed; never above the credits granted. */
+  tasksInFlight = 0;
+  /** The most tasks ever in flight at once. */
+  peakInFlight = 0;
   private credits: number;
   private nextSeq = 0;
   /** Accepted elements not sent yet (no credit, no worker, or a sequential chain busy), oldest first. */
@@ -100,11 +104,16 @@ export class Dispatcher implements DirectoryListener {
     });
   }
 
-  /** Called by the gather side when results for `seq` arrive; `undefined` for a duplicate. */
-  complete(seq: number): TaskEntry | undefined {
+  /**
+   * Called by the gather side when results for `seq` arrive, with the new states of its chain's
+   * `accumulate` steps; `undefined` for a duplicate.
+   */
+  complete(seq: number, states: readonly StepState[] | undefined): TaskEntry | undefined {
     const entry = this.inFlight.get(seq);
     if (entry === undefined || entry.deadline === 0) return undefined;
+    entry.chain.storeStates(states);
     this.inFlight.delete(seq);
+    this.tasksInFlight--;
     if (entry.worker === undefined) this.waiting.splice(this.waiting.indexOf(entry), 1);
     this.options.directory.release(entry.worker);
     if (entry.chain.sequential) {
@@ -159,6 +168,7 @@ export class Dispatcher implements DirectoryListener {
     const worker = this.options.directory.assign();
     if (worker === undefined) return false;
     if (fresh) {
+      if (++this.tasksInFlight > this.peakInFlight) this.peakInFlight = this.tasksInFlight;
       this.credits--;
       if (this.credits === 0) this.actor.send({ type: 'CREDITS', available: false });
     } else {

@@ -91,12 +91,11 @@ export class GatherNode<T> extends Stream<T> {
       return;
     }
     for (const result of batch.results) {
-      const entry = this.dispatcher.complete(result.seq);
+      const entry = this.dispatcher.complete(result.seq, result.ok ? result.states : undefined);
       if (entry === undefined) {
         this.duplicates++;
         continue;
       }
-      if (result.ok) entry.chain.storeStates(result.states);
       if (this.ordered) this.arrived.set(entry.seq, { entry, result });
       else this.queue.push({ entry, result });
     }

@@ -4,7 +4,9 @@ import { PortBus } from '../transport/port-bus';
 import { Worker, type WorkerOptions } from './worker';
 
 if (parentPort === null) throw new Error('thread-worker must run in a worker thread');
-const worker = new Worker({ ...(workerData as WorkerOptions), bus: new PortBus(parentPort) });
+const bus = new PortBus(parentPort);
+const worker = new Worker({ ...(workerData as WorkerOptions), bus });
+void worker.stopped.then(() => bus.close());
 worker.start().catch((error: unknown) => {
   console.error('rivulet worker thread failed to start:', error);
   process.exit(1);

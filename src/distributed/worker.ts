@@ -82,6 +82,9 @@ export class Worker {
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined = undefined;
   private phase: WorkerPhase = 'ready';
+  private markStopped: () => void = () => {};
+  /** Resolves once the worker drained and announced `stopped` (however the drain was asked for). */
+  readonly stopped = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   constructor(private readonly options: WorkerOptions = {}) {
     this.id = options.id ?? newWorkerId();
@@ -133,6 +136,7 @@ export class Worker {
     this.phase = 'stopped';
     this.actor.send({ type: 'STOPPED' });
     if (this.options.bus === undefined && this.bus !== undefined) await this.bus.drain();
+    this.markStopped();
   }
 
   private readonly onTasks = (message: Message): void => {
