@@ -82,6 +82,11 @@ export async function startDashboard(target: Stream<unknown> | InspectTarget, op
 function route(request: IncomingMessage, response: ServerResponse, context: { assets: Map<string, Asset>; model: InspectionModel; events: EventChannel }): void {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'text/plain', 'method not allowed');
+  if (path === '/favicon.ico') {
+    response.writeHead(204);
+    response.end();
+    return;
+  }
   if (path === '/') {
     response.writeHead(302, { Location: '/status' });
     response.end();

@@ -30,6 +30,14 @@ function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Collects uncaught page errors and console errors (failed requests included). */
+function watchErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+}
+
 async function screenshot(page: Page, path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path, fullPage: true });
@@ -68,7 +76,7 @@ describe('dashboard in headless chromium', () => {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    watchErrors(page, pageErrors);
     await page.goto(dashboard.url, WAIT);
 
     await page.waitForFunction((count) => document.querySelectorAll('#graph g[data-node-id]').length === count, nodes.length, WAIT);
@@ -93,6 +101,22 @@ describe('dashboard in headless chromium', () => {
 
     clearInterval(feeding);
     await screenshot(page, join(BUILD, 'dashboard.png'));
+    expect(pageErrors).toEqual([]);
+  }, 30000);
+
+  test('with workers and no pipeline (what rivulet dashboard serves) the page renders without errors', async () => {
+    const workers = new ControlledWorkers();
+    workers.join('lonely', 1);
+    dashboard = await startDashboard({ workers, tasks: workers }, { port: 0, interval: 100 });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    watchErrors(page, pageErrors);
+    await page.goto(dashboard.url, WAIT);
+    await page.waitForFunction(() => document.querySelectorAll('#workers tr[data-status="alive"]').length === 1, undefined, WAIT);
+    workers.finish('lonely', 'inc', 0);
+    await page.waitForFunction(() => document.querySelector('#progress-done')?.getAttribute('data-value') === '1', undefined, WAIT);
+    expect(await page.$$eval('#graph g[data-node-id]', (nodes) => nodes.length)).toBe(0);
     expect(pageErrors).toEqual([]);
   }, 30000);
 });
@@ -130,7 +154,7 @@ describe('dashboard of a NATS deployment in headless chromium', () => {
     browser = await launching;
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    watchErrors(page, pageErrors);
     await page.goto(dashboard.url, WAIT);
     await page.waitForFunction((count) => document.querySelectorAll('#workers tr[data-status="alive"]').length === count, ids.length, { timeout: 10000 });
 

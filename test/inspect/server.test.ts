@@ -85,6 +85,7 @@ describe('dashboard server', () => {
     const state = JSON.parse((await get(`${base}/api/state`)).body) as DashboardState;
     expect(state.graph.nodes.map((n) => n.label)).toEqual(['<numbers; Stream>', '<map: inc>', expect.stringMatching(/^<sink/)]);
     expect((await get(`${base}/`)).status).toBe(302);
+    expect((await get(`${base}/favicon.ico`)).status).toBe(204);
     expect((await get(`${base}/../package.json`)).status).toBe(404);
     expect((await get(`${base}/api/state`, 'POST')).status).toBe(405);
   });

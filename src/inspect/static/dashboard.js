@@ -89,8 +89,10 @@
       svg.append(group);
     }
     const size = layout.graph();
-    svg.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
-    svg.style.height = Math.max(240, size.height) + 'px';
+    const width = Number.isFinite(size.width) ? Math.max(1, size.width) : 1;
+    const height = Number.isFinite(size.height) ? Math.max(1, size.height) : 1;
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    svg.style.height = Math.max(240, height) + 'px';
   }
 
   function renderGraph(graph) {
