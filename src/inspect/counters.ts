@@ -3,7 +3,7 @@ import type { Emitted, Stream } from '../stream';
 
 /** What the inspector counts on one node while someone observes it. */
 export interface NodeCounters {
-  /** Elements received through `update` (for a node without upstreams: elements it emitted). */
+  /** Elements received through `update`. */
   in: number;
   /** Elements passed on through `emit`. */
   out: number;
@@ -93,7 +93,6 @@ function install(node: Stream<unknown>): Attachment {
     }
   });
   define(node, 'emit', function countedEmit(this: Stream<unknown>, x: unknown): Emitted {
-    if (this.upstreams.length === 0) counters.in++;
     counters.out++;
     return emit.call(this, x);
   });

@@ -13,13 +13,14 @@ export interface NodeView extends GraphNode {
   actorId: string;
   /** `source`: no upstreams; `sink`: no downstreams. */
   role: 'source' | 'operator' | 'sink';
+  /** Elements received (for a source: the elements emitted into it). */
   in: number;
   out: number;
   errors: number;
   pending: number;
   /** Credits left, for nodes that work with credits (scatter). */
   credits?: number;
-  /** Elements per second received (emitted, for a node without upstreams) over the last sample. */
+  /** Elements per second received over the last sample. */
   rate: number;
 }
 
@@ -212,11 +213,11 @@ export class InspectionModel {
   private view(node: GraphNode, stream: Stream<unknown>, seconds: number, first: boolean): NodeView {
     const tracked = this.track(stream);
     const { counters } = tracked;
-    const throughput = stream.upstreams.length === 0 ? counters.out : counters.in;
-    const rate = first ? 0 : (throughput - tracked.previous) / seconds;
-    tracked.previous = throughput;
     const role = stream.upstreams.length === 0 ? 'source' : stream.downstreams.length === 0 ? 'sink' : 'operator';
-    const view: NodeView = { ...node, actorId: stream.actorId, role, in: counters.in, out: counters.out, errors: counters.errors, pending: pendingOf(stream), rate };
+    const received = role === 'source' ? counters.out : counters.in;
+    const rate = first ? 0 : (received - tracked.previous) / seconds;
+    tracked.previous = received;
+    const view: NodeView = { ...node, actorId: stream.actorId, role, in: received, out: counters.out, errors: counters.errors, pending: pendingOf(stream), rate };
     const credits = (stream as unknown as { credits?: unknown }).credits;
     if (typeof credits === 'number') view.credits = credits;
     return view;
