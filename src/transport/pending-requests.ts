@@ -69,6 +69,8 @@ export class PendingRequests {
     this.disarm();
     this.timerDeadline = deadline;
     this.timer = this.scheduler.setTimeout(() => this.sweep(), Math.max(0, deadline - this.scheduler.now()));
+    // The sweep outlives the requests it was armed for; it must not keep the process alive.
+    (this.timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   private disarm(): void {
