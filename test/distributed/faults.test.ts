@@ -1,0 +1,108 @@
+import type { ChildProcess } from 'node:child_process';
+import { Client, Stream } from '../../src';
+import type { GatherNode } from '../../src/distributed/gather-node';
+import { isPending } from '../support/is-pending';
+import { NatsServer } from '../support/nats-server';
+import { waitFor } from '../support/wait-for';
+import { linger } from './fixtures/tasks';
+import { exited, startWorkerProcess } from './support/deployments';
+
+const START = 20_000;
+
+describe('worker faults over NATS (real nats-server, real rivulet worker processes)', () => {
+  let server: NatsServer;
+  const children: ChildProcess[] = [];
+  let prefixCount = 0;
+
+  function worker(prefix: string): ChildProcess {
+    const child = startWorkerProcess(server.url, prefix);
+    children.push(child);
+    return child;
+  }
+
+  async function connectedClient(prefix: string, workers: number): Promise<Client> {
+    const client = new Client({ servers: server.url, prefix });
+    await client.whenReady();
+    await waitFor(() => client.workers().length === workers, START, `${workers} workers`);
+    return client;
+  }
+
+  function freshPrefix(): string {
+    return `faults${process.pid}x${++prefixCount}`;
+  }
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all(children.map(exited));
+    await server.stop();
+  });
+
+  test('with no workers scatter waits and emit stays pending; a worker joining takes the task', async () => {
+    const prefix = freshPrefix();
+    const client = await connectedClient(prefix, 0);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(linger).gather();
+    const out = gathered.sinkToList();
+    const emitted = source.emit(7);
+    expect((gathered as GatherNode<number>).dispatcher.state).toBe('waitingForWorkers');
+    expect(await isPending(emitted)).toBe(true);
+    worker(prefix);
+    await emitted;
+    await source.drain();
+    expect(out).toEqual([7]);
+    await client.close();
+  }, 30_000);
+
+  test('tasks of a killed worker are sent again; every element yields one result', async () => {
+    const prefix = freshPrefix();
+    const victim = worker(prefix);
+    worker(prefix);
+    const client = await connectedClient(prefix, 2);
+    const source = new Stream<number>();
+    const out = source.scatter({ client }).map(linger).buffer(8).gather().sinkToList();
+    for (let i = 0; i < 4; i++) await source.emit(i);
+    await waitFor(() => client.workers().every((info) => info.inFlight === 2), 5000, 'both workers to run two tasks');
+    victim.kill('SIGKILL');
+    await source.drain();
+    expect(out).toEqual([0, 1, 2, 3]);
+    expect(client.workers()).toHaveLength(1);
+    await client.close();
+  }, 30_000);
+
+  test('results of a worker that stalled and came back are dropped as duplicates', async () => {
+    const prefix = freshPrefix();
+    const staller = worker(prefix);
+    worker(prefix);
+    const client = await connectedClient(prefix, 2);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(linger).buffer(8).gather() as GatherNode<number>;
+    const out = gathered.sinkToList();
+    for (let i = 0; i < 4; i++) await source.emit(i);
+    await waitFor(() => client.workers().every((info) => info.inFlight === 2), 5000, 'both workers to run two tasks');
+    staller.kill('SIGSTOP');
+    await source.drain();
+    staller.kill('SIGCONT');
+    await waitFor(() => gathered.duplicates === 2, 5000, 'the stalled worker to answer late');
+    expect(out).toEqual([0, 1, 2, 3]);
+    await client.close();
+  }, 30_000);
+
+  test('SIGTERM: the worker finishes its in-flight task, announces it stopped and exits 0', async () => {
+    const prefix = freshPrefix();
+    const child = worker(prefix);
+    const client = await connectedClient(prefix, 1);
+    const source = new Stream<number>();
+    const out = source.scatter({ client }).map(linger).buffer(2).gather().sinkToList();
+    await source.emit(1);
+    await waitFor(() => client.workers()[0]?.inFlight === 1, 5000, 'the task to start');
+    child.kill('SIGTERM');
+    await source.drain();
+    expect(out).toEqual([1]);
+    expect(await exited(child)).toBe(0);
+    await waitFor(() => client.workers().length === 0, 5000, 'the stopped heartbeat');
+    await client.close();
+  }, 30_000);
+});
