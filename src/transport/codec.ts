@@ -17,7 +17,13 @@ export const CODEC_VERSION = 1;
 const ENVELOPE_MARKER = 0x92;
 const HIGHEST_FIXINT = 0x7f;
 /** The envelope's head (marker and version) is checked by hand; msgpackr reads only the data after it. */
-const AFTER_ENVELOPE_HEAD = { start: 2 } as const;
+const ENVELOPE_HEAD_LENGTH = 2;
+const AFTER_ENVELOPE_HEAD = { start: ENVELOPE_HEAD_LENGTH } as const;
+/**
+ * Messages up to this size are decoded from a copy in one reused buffer: msgpackr attaches a
+ * DataView to every buffer it reads, which costs more than the copy for small messages.
+ */
+const SCRATCH_SIZE = 4096;
 
 export const DEFAULT_MAX_PAYLOAD = 8 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
@@ -83,6 +89,10 @@ export class Codec {
   readonly maxDepth: number;
   private readonly packr = new Packr(MSGPACK_OPTIONS);
   private readonly unpackr = new Unpackr(MSGPACK_OPTIONS);
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+  /** Copies binary data out, since the scratch buffer is overwritten by the next message. */
+  private readonly scratchUnpackr = new Unpackr({ ...MSGPACK_OPTIONS, copyBuffers: true });
+  private readonly scratchRange = { start: ENVELOPE_HEAD_LENGTH, end: 0 };
 
   constructor(limits: CodecLimits = {}) {
     this.maxPayload = positiveInteger('maxPayload', limits.maxPayload ?? DEFAULT_MAX_PAYLOAD);
@@ -111,13 +121,19 @@ export class Codec {
     checkEnvelopeHead(bytes);
     let data: unknown;
     try {
-      data = this.unpackr.unpack(bytes, AFTER_ENVELOPE_HEAD);
+      data = bytes.length <= SCRATCH_SIZE ? this.unpackScratch(bytes) : this.unpackr.unpack(bytes, AFTER_ENVELOPE_HEAD);
     } catch (error) {
       throw asDecodeError(error);
     }
     // Each level of nesting costs at least one byte, so short messages cannot be too deep.
     if (bytes.length > this.maxDepth) this.checkDepth(data);
     return data;
+  }
+
+  private unpackScratch(bytes: Uint8Array): unknown {
+    this.scratch.set(bytes);
+    this.scratchRange.end = bytes.length;
+    return this.scratchUnpackr.unpack(this.scratch, this.scratchRange);
   }
 
   /** Copies the value only where a Map needs wrapping; checks depth and cycles on the way. */

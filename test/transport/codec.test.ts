@@ -47,6 +47,16 @@ describe('Codec', () => {
     expect([...(bytes as Uint8Array)]).toEqual([4, 5, 6]);
   });
 
+  test('decoded bytes and strings stay intact when later messages are decoded', () => {
+    const first = codec.decode(codec.encode({ bytes: Buffer.from([1, 2, 3]), typed: new Uint8Array([4, 5]), text: 'first' }));
+    codec.decode(codec.encode({ bytes: Buffer.from([9, 9, 9]), typed: new Uint8Array([9, 9]), text: 'other' }));
+    expect(first).toEqual({ bytes: Buffer.from([1, 2, 3]), typed: new Uint8Array([4, 5]), text: 'first' });
+    const large = Buffer.alloc(10_000, 7);
+    const decodedLarge = codec.decode(codec.encode(large)) as Buffer;
+    codec.decode(codec.encode(Buffer.alloc(10_000, 8)));
+    expect(decodedLarge.equals(large)).toBe(true);
+  });
+
   test('Maps (any keys, nested) and Sets round-trip as Maps and Sets', () => {
     const value = { m: new Map<unknown, unknown>([[1, 'one'], ['k', new Map([[2n, [new Set([1, 'x'])]]])], [null, { z: 1 }]]) };
     const decoded = roundTrip(value) as { m: Map<unknown, unknown> };
