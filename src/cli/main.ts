@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { DASHBOARD_USAGE, runDashboard } from './dashboard';
 import { parseDemoArgs, runDemo } from './demo';
 import { runWorker, WORKER_USAGE } from './worker';
 
-const USAGE = `usage: rivulet demo [--task-ms MS] [--count N]\n       ${WORKER_USAGE.replace('usage: ', '')}`;
+const COMMANDS = ['rivulet demo [--task-ms MS] [--count N]', WORKER_USAGE, DASHBOARD_USAGE].map((line) => line.replace('usage: ', ''));
+const USAGE = `usage: ${COMMANDS.join('\n       ')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -11,6 +13,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'worker') return runWorker(rest);
+  if (command === 'dashboard') {
+    await runDashboard(rest);
+    return 0;
+  }
   console.error(USAGE);
   return 2;
 }

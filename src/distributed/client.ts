@@ -4,6 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ArgumentTypeError } from '../errors';
+import { inspectClient, startClientDashboard, type ClientInspection } from '../inspect/client';
+import type { InspectObserver, InspectOptions } from '../inspect/inspect';
+import type { Dashboard, DashboardOptions } from '../inspect/server';
 import { InProcessBus } from '../transport/in-process-bus';
 import type { Bus } from '../transport/bus';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
@@ -55,6 +58,7 @@ export class Client {
   private cluster: LocalCluster | undefined = undefined;
   private segmentCount = 0;
   private closing: Promise<void> | undefined = undefined;
+  private readonly dashboards: Dashboard[] = [];
 
   /** The client pipelines use by default: the last one created, or a new embedded one. */
   static current(): Client {
@@ -100,6 +104,18 @@ export class Client {
     return this.directory.list();
   }
 
+  /** Starts the live dashboard for this client's workers and tasks; resolves to its URL. */
+  async dashboard(options: DashboardOptions & ClientInspection = {}): Promise<string> {
+    const dashboard = await startClientDashboard(this, options);
+    this.dashboards.push(dashboard);
+    return dashboard.url;
+  }
+
+  /** Every actor's transitions and per-node counters, plus this client's workers and tasks; returns the unsubscribe function. */
+  inspect(observer: InspectObserver, options: InspectOptions & ClientInspection = {}): () => void {
+    return inspectClient(this, observer, options);
+  }
+
   /** Local clusters: starts or stops worker threads until `n` run. */
   async scale(n: number): Promise<void> {
     requirePositiveInteger('n', n);
@@ -133,6 +149,7 @@ export class Client {
   private async shutdown(): Promise<void> {
     await this.ready.catch(() => {});
     await Promise.all([...this.drainers].map((drain) => drain()));
+    await Promise.all(this.dashboards.splice(0).map((dashboard) => dashboard.close()));
     await this.embeddedWorker?.drain();
     await this.cluster?.close();
     this.directory.close();

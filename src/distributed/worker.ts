@@ -64,6 +64,8 @@ export function loadTaskModules(modules: string | string[] | undefined): void {
 export class Worker {
   readonly id: string;
   readonly concurrency: number;
+  /** Task messages refused as malformed or of another protocol version. */
+  rejectedMessages = 0;
   private bus: Bus | undefined;
   private readonly subjects: Subjects;
   private readonly heartbeatInterval: number;
@@ -144,6 +146,7 @@ export class Worker {
     try {
       batch = readTaskBatch(message.data);
     } catch (error) {
+      this.rejectedMessages++;
       console.error(`rivulet worker ${this.id}: rejected a task message:`, error instanceof Error ? error.message : error);
       return;
     }

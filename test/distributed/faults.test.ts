@@ -48,7 +48,8 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
     const out = gathered.sinkToList();
     const emitted = source.emit(7);
     expect((gathered as GatherNode<number>).dispatcher.state).toBe('waitingForWorkers');
-    expect(await isPending(emitted)).toBe(true);
+    expect(emitted).toBeInstanceOf(Promise);
+    expect(await isPending(emitted as Promise<void>)).toBe(true);
     worker(prefix);
     await emitted;
     await source.drain();

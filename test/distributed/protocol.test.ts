@@ -1,0 +1,68 @@
+import { Client, Stream } from '../../src';
+import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch } from '../../src/transport/protocol';
+import { Worker } from '../../src/distributed/worker';
+import { InProcessBus } from '../../src/transport/in-process-bus';
+import { Subjects } from '../../src/transport/subjects';
+import { parseWorkerArgs } from '../../src/cli/worker';
+import { inc } from './fixtures/tasks';
+
+const batch = { v: PROTOCOL_VERSION, pipeline: 'p', reply: 'r.p', chain: [{ op: 'map', task: 'inc' }], tasks: [{ seq: 0, attempt: 0, value: 1 }] };
+
+describe('distributed protocol', () => {
+  test('reads well-formed messages and rejects malformed ones or other versions', () => {
+    expect(readTaskBatch(batch)).toBe(batch);
+    expect(() => readTaskBatch({ ...batch, v: 2 })).toThrow('unknown protocol version 2');
+    expect(() => readTaskBatch({ ...batch, chain: [{ op: 'eval', task: 'x' }] })).toThrow(ProtocolError);
+    expect(() => readTaskBatch({ ...batch, tasks: [{ seq: 'a' }] })).toThrow(ProtocolError);
+    expect(() => readTaskBatch(null)).toThrow(ProtocolError);
+    expect(() => readResultBatch({ v: PROTOCOL_VERSION, worker: 'w', results: [{ seq: 0, attempt: 0, ok: true }] })).toThrow(ProtocolError);
+    expect(() => readHeartbeat({ v: PROTOCOL_VERSION, id: 'w', pool: 'default', capacity: -1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval: 1 })).toThrow(ProtocolError);
+    expect(() => readCreditGrant({ v: PROTOCOL_VERSION, credits: 1.5 })).toThrow(ProtocolError);
+  });
+
+  test('a worker answers a task for an unknown task name with an error result, never evaluating anything', async () => {
+    const bus = new InProcessBus();
+    const subjects = new Subjects();
+    const worker = await new Worker({ bus, id: 'w1' }).start();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const results: unknown[] = [];
+    bus.subscribe('r.p', (message) => results.push(message.data));
+    bus.publish(subjects.workerTasks('w1'), { ...batch, chain: [{ op: 'map', task: 'notRegistered', fn: 'process.exit' }] });
+    bus.publish(subjects.workerTasks('w1'), 'garbage');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(results).toEqual([
+      { v: PROTOCOL_VERSION, worker: 'w1', results: [{ seq: 0, attempt: 0, ok: false, task: 'notRegistered', error: expect.objectContaining({ name: 'UnknownTaskError' }) }] },
+    ]);
+    expect(worker.rejectedMessages).toBe(1);
+    expect(logged).toHaveBeenCalledWith('rivulet worker w1: rejected a task message:', 'malformed task batch: not an object');
+    logged.mockRestore();
+    await worker.drain();
+    expect(worker.state).toBe('stopped');
+    expect(inc(1)).toBe(2);
+  });
+
+  test('rivulet worker arguments', () => {
+    expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--concurrency', '4', '--pool', 'gpu', '--prefix', 'x'])).toEqual({
+      servers: 'nats://h:1',
+      tasks: ['t.js'],
+      concurrency: 4,
+      pool: 'gpu',
+      prefix: 'x',
+      heartbeatInterval: undefined,
+    });
+    expect(() => parseWorkerArgs(['--tasks', 't.js'])).toThrow('usage: rivulet worker');
+  });
+
+  test('scatter and gather actors show their states', async () => {
+    const client = new Client();
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(inc).gather();
+    const { dispatcher } = gathered as unknown as { dispatcher: { state: string } };
+    expect(dispatcher.state).toBe('dispatching');
+    const pending = source.emit(1);
+    expect(dispatcher.state).toBe('saturated');
+    await pending;
+    expect(dispatcher.state).toBe('dispatching');
+    await client.close();
+  });
+});
