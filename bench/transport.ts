@@ -9,14 +9,15 @@ import { InProcessBus } from '../src/transport/in-process-bus';
 import { NatsBus } from '../src/transport/nats-bus';
 import type { Bus } from '../src/transport/bus';
 import { NatsServer } from '../test/support/nats-server';
-import { measure, printTable, type Case } from './harness';
+import { measure, median, printTable, type Case, type Measured } from './harness';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 50_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const IN_FLIGHT = 256;
 const RAW_SUBJECT = 'bench.raw.echo';
 const BUS_SUBJECT = 'bench.bus.echo';
 const BASELINE = 'nats.js raw, one inbox + id matching';
+const NATS_BUS = 'NatsBus.request (msgpackr codec)';
 
 /** Runs `count` calls of `send`, keeping `IN_FLIGHT` of them outstanding. */
 async function pipelined(count: number, send: (i: number) => Promise<unknown>): Promise<number> {
@@ -56,6 +57,17 @@ function echoOnBus(bus: Bus): void {
   });
 }
 
+/** One measurement per round, so each round's cases ran under the same machine load. */
+async function measureRounds(cases: Case[]): Promise<Measured[][]> {
+  const rounds: Measured[][] = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await measure(cases, 1));
+  return rounds;
+}
+
+function rateOf(round: Measured[], name: string): number {
+  return round.find((measured) => measured.name === name)?.perSecond ?? NaN;
+}
+
 async function main(): Promise<void> {
   const server = await NatsServer.start();
   try {
@@ -78,14 +90,18 @@ async function main(): Promise<void> {
 
     const cases: Case[] = [
       { name: BASELINE, run: () => pipelined(COUNT, () => rawRequest(payload)) },
-      { name: 'NatsBus.request (msgpackr codec)', run: () => pipelined(COUNT, (i) => busRequester.request(BUS_SUBJECT, i)) },
+      { name: NATS_BUS, run: () => pipelined(COUNT, (i) => busRequester.request(BUS_SUBJECT, i)) },
       {
         name: 'nats.js nc.request() per call',
         run: () => pipelined(COUNT / 5, () => rawRequesterConnection.request(RAW_SUBJECT, payload, { timeout: 5000 })),
       },
       { name: 'InProcessBus.request', run: () => pipelined(COUNT, (i) => inProcess.request(BUS_SUBJECT, i)) },
     ];
-    printTable(`Transport: pipelined request/reply, ${IN_FLIGHT} in flight, round trips/s (median of ${ROUNDS})`, await measure(cases, ROUNDS), BASELINE);
+    const rounds = await measureRounds(cases);
+    const medians = cases.map((c) => ({ name: c.name, perSecond: median(rounds.map((round) => rateOf(round, c.name))) }));
+    printTable(`Transport: pipelined request/reply, ${IN_FLIGHT} in flight, round trips/s (median of ${ROUNDS})`, medians, BASELINE);
+    const ratios = rounds.map((round) => rateOf(round, NATS_BUS) / rateOf(round, BASELINE));
+    console.log(`  NatsBus / raw baseline, median of per-round ratios: ${median(ratios).toFixed(2)}x (rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})`);
 
     await Promise.all([busRequester.close(), busResponder.close(), inProcess.close(), rawResponder.close(), rawRequesterConnection.close()]);
   } finally {

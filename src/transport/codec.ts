@@ -88,6 +88,8 @@ export class Codec {
   readonly maxPayload: number;
   readonly maxDepth: number;
   private readonly packr = new Packr(MSGPACK_OPTIONS);
+  /** Reused for every message; the data slot is cleared after packing so it holds on to nothing. */
+  private readonly envelope: unknown[] = [CODEC_VERSION, undefined];
   private readonly unpackr = new Unpackr(MSGPACK_OPTIONS);
   private readonly scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
   /** Copies binary data out, since the scratch buffer is overwritten by the next message. */
@@ -103,9 +105,12 @@ export class Codec {
   encode(data: unknown): Uint8Array {
     let bytes: Uint8Array;
     try {
-      bytes = this.packr.pack([CODEC_VERSION, typeof data === 'object' ? this.toWire(data, 0) : data]);
+      this.envelope[1] = typeof data === 'object' ? this.toWire(data, 0) : data;
+      bytes = this.packr.pack(this.envelope);
     } catch (error) {
       throw error instanceof EncodeError ? error : new EncodeError(`cannot encode: ${String(error)}`, { cause: error });
+    } finally {
+      this.envelope[1] = undefined;
     }
     if (bytes.length > this.maxPayload) {
       throw new EncodeError(`encoded message is ${bytes.length} bytes, over the ${this.maxPayload} byte limit`);
