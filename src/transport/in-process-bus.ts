@@ -18,11 +18,15 @@ interface Entry {
   active: boolean;
 }
 
+interface QueueGroup {
+  readonly name: string;
+  readonly members: Entry[];
+}
+
 /** Who receives a message on one subject: every plain subscriber, one member of each queue group. */
 interface Route {
   readonly plain: Entry[];
-  readonly groups: Entry[][];
-  readonly cursors: number[];
+  readonly groups: QueueGroup[];
 }
 
 /** Beyond this many distinct subjects the route cache starts over (bounds memory). */
@@ -37,6 +41,8 @@ export class InProcessBus extends BusBase {
   private replyRoute: Route | undefined = undefined;
   private readonly backlog: Message[] = [];
   private dispatching = false;
+  /** Per queue group name, which member's turn it is (kept when routes are rebuilt). */
+  private readonly turns = new Map<string, number>();
 
   constructor(options: InProcessBusOptions = {}) {
     super(`_INBOX.inproc${++busCount}.`, options, 'connected');
@@ -46,8 +52,8 @@ export class InProcessBus extends BusBase {
     if (this.refusing) throw new BusClosedError(`publish to '${subject}'`);
     const route = this.routeFor(subject);
     this.counters.published++;
-    const message: Message = { subject, data, reply: options?.reply, headers: options?.headers };
     if (route.plain.length === 0 && route.groups.length === 0) return;
+    const message: Message = { subject, data, reply: options?.reply, headers: options?.headers };
     if (this.dispatching) {
       this.backlog.push(message);
       return;
@@ -141,7 +147,7 @@ export class InProcessBus extends BusBase {
   /** True unless some subscription names one reply subject literally. */
   private sharesReplyRoute(route: Route): boolean {
     const wildcardLast = (entry: Entry): boolean => entry.pattern.endsWith('.*') || entry.pattern.endsWith('>');
-    return route.plain.every(wildcardLast) && route.groups.every((members) => members.every(wildcardLast));
+    return route.plain.every(wildcardLast) && route.groups.every((group) => group.members.every(wildcardLast));
   }
 
   private buildRoute(subject: string): Route {
@@ -152,8 +158,7 @@ export class InProcessBus extends BusBase {
       if (entry.queue === undefined) plain.push(entry);
       else byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), entry]);
     }
-    const groups = [...byQueue.values()];
-    return { plain, groups, cursors: groups.map(() => 0) };
+    return { plain, groups: [...byQueue].map(([name, members]) => ({ name, members })) };
   }
 
   private dispatchFrom(first: Message, route: Route): void {
@@ -172,19 +177,22 @@ export class InProcessBus extends BusBase {
 
   private deliver(message: Message, route: Route): void {
     for (const entry of route.plain) this.call(entry, message);
-    for (let g = 0; g < route.groups.length; g++) {
-      const members = route.groups[g];
-      const member = this.nextActiveMember(members, route.cursors, g);
+    for (const group of route.groups) {
+      const member = this.nextActiveMember(group);
       if (member !== undefined) this.call(member, message);
     }
   }
 
   /** Round-robin over the group's members that are still subscribed. */
-  private nextActiveMember(members: Entry[], cursors: number[], group: number): Entry | undefined {
+  private nextActiveMember(group: QueueGroup): Entry | undefined {
+    const { name, members } = group;
+    let turn = this.turns.get(name) ?? 0;
     for (let tries = 0; tries < members.length; tries++) {
-      const member = members[cursors[group] % members.length];
-      cursors[group] = (cursors[group] + 1) % members.length;
-      if (member.active) return member;
+      const member = members[turn++ % members.length];
+      if (member.active) {
+        this.turns.set(name, turn % members.length);
+        return member;
+      }
     }
     return undefined;
   }

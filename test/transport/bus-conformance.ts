@@ -115,6 +115,17 @@ export function describeBusConformance(name: string, makeFixture: () => Promise<
       for (const member of members) expect(member.length).toBeGreaterThan(total / 10);
     });
 
+    test('queue members subscribed with different patterns form one group', async () => {
+      const root = uniqueSubject('queue-patterns');
+      const wild = collect<number>(a, `${root}.*`, 'mixed');
+      const exact = collect<number>(b, `${root}.x`, 'mixed');
+      await settle([a, b]);
+      for (let i = 0; i < 50; i++) c.publish(`${root}.x`, i);
+      await waitFor(() => wild.length + exact.length === 50);
+      await settle([a, b, c]);
+      expect(wild.length + exact.length).toBe(50);
+    });
+
     test('request resolves with the reply and replies are matched to their requests', async () => {
       const subject = uniqueSubject('echo');
       b.subscribe<number>(subject, (message) => b.publish(message.reply!, message.data * 2));

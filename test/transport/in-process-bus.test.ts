@@ -49,6 +49,27 @@ describe('InProcessBus specifics', () => {
     expect(log).toEqual(['x', 'y', 'z', 'x', 'y', 'z']);
   });
 
+  test('turns in a queue group survive unrelated subscriptions', () => {
+    const bus = new InProcessBus();
+    const log: string[] = [];
+    for (const name of ['x', 'y']) bus.subscribe('jobs', () => log.push(name), { queue: 'q' });
+    bus.publish('jobs', 1);
+    bus.subscribe('other', () => undefined);
+    bus.publish('jobs', 2);
+    expect(log).toEqual(['x', 'y']);
+  });
+
+  test('one queue group spans the patterns its members subscribed with, as in NATS', () => {
+    const bus = new InProcessBus();
+    const log: string[] = [];
+    bus.subscribe('jobs.*', () => log.push('wild'), { queue: 'q' });
+    bus.subscribe('jobs.a', () => log.push('exact'), { queue: 'q' });
+    bus.publish('jobs.a', 1);
+    bus.publish('jobs.a', 2);
+    bus.publish('jobs.b', 3);
+    expect(log).toEqual(['wild', 'exact', 'wild']);
+  });
+
   test('a queue member that unsubscribes mid-dispatch gets nothing more', () => {
     const bus = new InProcessBus();
     const got: string[] = [];
