@@ -8,7 +8,7 @@
  * bigint and `undefined` (distinct from `null`). `-0` arrives as `0`.
  */
 import { addExtension, Packr } from 'msgpackr';
-import { addExtension as addDecoderExtension, Unpackr } from 'msgpackr/unpack-no-eval';
+import { addExtension as addDecoderExtension, C1, Unpackr } from 'msgpackr/unpack-no-eval';
 import { ArgumentRangeError } from '../errors';
 import type { RejectionKind } from './bus';
 
@@ -130,8 +130,7 @@ export class Codec {
     } catch (error) {
       throw asDecodeError(error);
     }
-    // Each level of nesting costs at least one byte, so short messages cannot be too deep.
-    if (bytes.length > this.maxDepth) this.checkDepth(data);
+    if (data !== null && typeof data === 'object') this.checkDecoded(data);
     return data;
   }
 
@@ -169,11 +168,15 @@ export class Codec {
     return copy ?? items;
   }
 
-  /** Iterative, so hostile nesting cannot overflow the stack here. */
-  private checkDepth(root: unknown): void {
+  /**
+   * Refuses nesting beyond `maxDepth` and msgpack's never-used byte 0xc1 (msgpackr returns a
+   * placeholder object for it). Iterative, so hostile nesting cannot overflow the stack here.
+   */
+  private checkDecoded(root: object): void {
     const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
     while (stack.length > 0) {
       const { value, depth } = stack.pop()!;
+      if (value === C1) throw new DecodeError('malformed', 'the byte 0xc1 is not msgpack');
       const children = childrenOf(value);
       if (children === undefined) continue;
       if (depth >= this.maxDepth) throw new DecodeError('too-deep', `message nests deeper than ${this.maxDepth} levels`);

@@ -116,6 +116,8 @@ describe('Codec', () => {
     expect(kindOf(codec, Uint8Array.from([0x92, CODEC_VERSION]))).toBe('malformed');
     expect(kindOf(codec, Uint8Array.from([0x92, CODEC_VERSION, 0x01, 0x02]))).toBe('malformed');
     expect(kindOf(codec, Uint8Array.from([0x92, CODEC_VERSION, 0xd4, 0x4d, 0x01]))).toBe('malformed');
+    expect(kindOf(codec, Uint8Array.from([0x92, CODEC_VERSION, 0xc1]))).toBe('malformed');
+    expect(kindOf(codec, Uint8Array.from([0x92, CODEC_VERSION, 0x91, 0xc1]))).toBe('malformed');
   });
 
   test('structured-clone references from a peer are refused', () => {
