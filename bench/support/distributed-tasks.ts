@@ -1,0 +1,7 @@
+/** The benchmark's task, registered for the client and for every worker. */
+import { task } from '../../src';
+
+export const inc = task('bench.inc', (x: number) => x + 1);
+
+/** A slow task for the memory run: yields to the event loop before answering. */
+export const slowInc = task('bench.slowInc', (x: number) => new Promise<number>((resolve) => setImmediate(() => resolve(x + 1))));
