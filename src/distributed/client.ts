@@ -161,6 +161,14 @@ export class Client {
   private attach(bus: Bus): void {
     this.bus = bus;
     this.directory.attach(bus);
+    let interrupted = false;
+    bus.onStatus(({ status }) => {
+      if (status === 'reconnecting' || status === 'disconnected') interrupted = true;
+      else if (status === 'connected' && interrupted) {
+        interrupted = false;
+        this.directory.reconnected();
+      }
+    });
     for (const setup of this.pendingSetups.splice(0)) setup(bus);
   }
 

@@ -137,13 +137,28 @@ export class Dispatcher implements DirectoryListener {
   }
 
   workerLost(id: string): void {
-    const lost = [...this.inFlight.values()].filter((entry) => entry.worker === id);
-    for (const entry of lost) {
+    this.resend((entry) => entry.worker === id);
+    this.reportWorkers();
+  }
+
+  leasesDue(now: number): void {
+    if (this.tasksInFlight > 0) this.resend((entry) => entry.worker !== undefined && entry.deadline < now);
+  }
+
+  busReconnected(): void {
+    this.resend((entry) => entry.worker !== undefined);
+  }
+
+  /** Takes matching sent tasks back from their workers and sends them again, oldest first. */
+  private resend(lost: (entry: TaskEntry) => boolean): void {
+    const entries = [...this.inFlight.values()].filter(lost);
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      this.options.directory.release(entry.worker);
       entry.worker = undefined;
       if (entry.chain.sequential) this.sequentialBusy = false;
     }
-    this.waiting.unshift(...lost.sort((a, b) => a.seq - b.seq));
-    this.reportWorkers();
+    this.waiting.unshift(...entries.sort((a, b) => a.seq - b.seq));
     this.pump();
   }
 

@@ -27,6 +27,10 @@ export interface DirectoryListener {
   workerJoined(): void;
   /** A worker is gone: re-dispatch what it held. */
   workerLost(id: string): void;
+  /** Periodic check (ms since the epoch): re-dispatch tasks whose lease ran out. */
+  leasesDue(now: number): void;
+  /** The bus reconnected: messages in flight may have been lost, re-dispatch. */
+  busReconnected(): void;
 }
 
 /** Heartbeats a worker may miss before it counts as lost. */
@@ -132,10 +136,16 @@ export class WorkerDirectory {
     for (const listener of this.listeners) listener.workerLost(id);
   }
 
+  /** Core NATS is at-most-once: after a reconnect, whatever was in flight may be gone. */
+  reconnected(): void {
+    for (const listener of this.listeners) listener.busReconnected();
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const worker of [...this.workers.values()]) {
       if (now - worker.lastHeartbeat > worker.interval * MISSED_HEARTBEATS) this.lose(worker.id);
     }
+    for (const listener of this.listeners) listener.leasesDue(now);
   }
 }

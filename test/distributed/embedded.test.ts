@@ -1,5 +1,7 @@
 import { Client, Stream } from '../../src';
-import { inc, slowInc } from './fixtures/tasks';
+import type { GatherNode } from '../../src/distributed/gather-node';
+import { waitFor } from '../support/wait-for';
+import { double, inc, linger, slowInc, total } from './fixtures/tasks';
 
 describe('embedded client', () => {
   let client: Client;
@@ -26,5 +28,35 @@ describe('embedded client', () => {
     await source.drain();
     expect(out).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(Date.now() - start).toBeLessThan(150);
+  });
+});
+
+describe('embedded client: leases and operators that keep a stream distributed', () => {
+  test('a task whose lease ran out is sent again; the late duplicate is dropped', async () => {
+    const client = new Client({ lease: 50 });
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(linger).gather() as GatherNode<number>;
+    const out = gathered.sinkToList();
+    await source.emit(5);
+    await source.drain();
+    expect(out).toEqual([5]);
+    await waitFor(() => gathered.duplicates >= 1, 2000, 'the first attempt to answer late');
+    await client.close();
+  });
+
+  test('union, slidingWindow and map after them stay distributed', async () => {
+    const client = new Client();
+    const a = new Stream<number>();
+    const b = new Stream<number>();
+    const unioned = a.scatter({ client }).map(inc).union(b.scatter({ client }).map(double)).map(inc).gather().sinkToList();
+    const windows = a.scatter({ client }).slidingWindow(2).map(total).gather().sinkToList();
+    await a.emit(1);
+    await b.emit(10);
+    await a.emit(2);
+    await a.drain();
+    await b.drain();
+    expect(unioned).toEqual([3, 21, 4]);
+    expect(windows).toEqual([1, 3]);
+    await client.close();
   });
 });

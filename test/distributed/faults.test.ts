@@ -91,6 +91,19 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
     await client.close();
   }, 30_000);
 
+  test('after the NATS server restarts, tasks in flight are sent again and every element yields one result', async () => {
+    const prefix = freshPrefix();
+    worker(prefix);
+    const client = await connectedClient(prefix, 1);
+    const source = new Stream<number>();
+    const out = source.scatter({ client }).map(linger).buffer(4).gather().sinkToList();
+    for (let i = 0; i < 3; i++) await source.emit(i);
+    await server.restart();
+    await source.drain();
+    expect(out).toEqual([0, 1, 2]);
+    await client.close();
+  }, 30_000);
+
   test('SIGTERM: the worker finishes its in-flight task, announces it stopped and exits 0', async () => {
     const prefix = freshPrefix();
     const child = worker(prefix);
