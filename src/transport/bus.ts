@@ -63,7 +63,14 @@ export interface BusStats {
   slowConsumers: number;
 }
 
-export type BusWarningKind = 'slow-consumer' | 'published-while-disconnected' | 'rejected-message';
+export type BusWarningKind =
+  | 'slow-consumer'
+  | 'published-while-disconnected'
+  | 'rejected-message'
+  /** The server refused a publish or subscription this user may not make. */
+  | 'permission-violation'
+  /** Any other error the server reported on an open connection. */
+  | 'server-error';
 
 /** Something worth surfacing that does not change the connection status. */
 export interface BusWarning {

@@ -9,6 +9,7 @@ import {
   connect,
   createInbox,
   credsAuthenticator,
+  errors as natsErrors,
   headers as natsHeaders,
   nkeyAuthenticator,
   type Authenticator,
@@ -252,14 +253,19 @@ export class NatsBus extends BusBase {
   }
 
   /**
-   * nats.js reports slow consumers only for iterator subscriptions, and a server that finds this
-   * client slow closes the connection (seen as `disconnected`); what reaches here is a server
-   * `-ERR` that names it.
+   * Server errors on an open connection become warnings: permission violations (the server drops
+   * the publish or subscription, so without this a misconfigured user sees only silence), slow
+   * consumers named by the server (nats.js reports its own only for iterator subscriptions; a
+   * server that finds this client slow closes the connection, seen as `disconnected`), the rest.
    */
   private warnServerError(error: Error): void {
-    if (/slow consumer/i.test(error.message)) {
+    if (error instanceof natsErrors.PermissionViolationError) {
+      this.warningListeners.emit({ kind: 'permission-violation', detail: error.message });
+    } else if (/slow consumer/i.test(error.message)) {
       this.counters.slowConsumers++;
       this.warningListeners.emit({ kind: 'slow-consumer', detail: error.message });
+    } else {
+      this.warningListeners.emit({ kind: 'server-error', detail: error.message });
     }
   }
 

@@ -310,9 +310,7 @@ describe('subject prefixes', () => {
       await expectExchange(alpha, await openAs('alpha'), 'alpha');
     });
 
-    // Known gap: nats.js reports these as status errors and subscription errors, which NatsBus
-    // drops, so a misconfigured cluster sees only silence (and requests that time out).
-    test.failing('a permissions violation is reported as a warning naming the subject', async () => {
+    test('a permissions violation is reported as a warning naming the subject', async () => {
       const alpha = await openAs('alpha');
       const warnings: string[] = [];
       alpha.onWarning((warning) => warnings.push(warning.detail));
