@@ -5,7 +5,7 @@
  * hand-written nats.js request/reply over one inbox, both with 256 in flight. Also the seed
  * scenario (200 ms tasks, buffer(8)) and RSS growth while 1M elements pass a slow pipeline.
  *
- *   npx ts-node -T bench/distributed.ts [--elements 100000]
+ *   node --expose-gc -r ts-node/register/transpile-only bench/distributed.ts [--elements 100000] [--memory 1000000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -166,7 +166,7 @@ async function seedScenario(): Promise<number> {
   return seconds;
 }
 
-async function memoryGrowth(): Promise<{ mb: number; seconds: number }> {
+async function memoryGrowth(): Promise<{ rssMb: number; heapMb: number; seconds: number }> {
   const client = new Client();
   const source = new Stream<number>();
   let received = 0;
@@ -176,18 +176,19 @@ async function memoryGrowth(): Promise<{ mb: number; seconds: number }> {
     .buffer(8)
     .gather()
     .sink(() => received++);
-  const warm = 10_000;
+  const warm = 100_000;
   for (let i = 0; i < warm; i++) await source.emit(i);
   global.gc?.();
-  const before = process.memoryUsage().rss;
+  const before = process.memoryUsage();
   const start = performance.now();
   for (let i = 0; i < MEMORY_ELEMENTS; i++) await source.emit(i);
   await source.drain();
   global.gc?.();
-  const after = process.memoryUsage().rss;
+  const after = process.memoryUsage();
   await client.close();
   if (received !== warm + MEMORY_ELEMENTS) throw new Error('lost elements in the memory run');
-  return { mb: (after - before) / 2 ** 20, seconds: (performance.now() - start) / 1000 };
+  const mb = (bytes: number): number => bytes / 2 ** 20;
+  return { rssMb: mb(after.rss - before.rss), heapMb: mb(after.heapUsed - before.heapUsed), seconds: (performance.now() - start) / 1000 };
 }
 
 function line(name: string, perSecond: number, reference?: Result): string {
@@ -218,7 +219,8 @@ async function main(): Promise<void> {
 
   console.log(`\nSeed scenario, 10 elements, 200 ms tasks, buffer(8): ${(await seedScenario()).toFixed(3)} s wall (target <= 0.45 s)`);
   const memory = await memoryGrowth();
-  console.log(`RSS growth while ${MEMORY_ELEMENTS} elements pass scatter().map(slow).buffer(8).gather(): ${memory.mb.toFixed(1)} MB in ${memory.seconds.toFixed(1)} s (target < 50 MB)`);
+  const growth = `RSS ${memory.rssMb.toFixed(1)} MB, heap ${memory.heapMb.toFixed(1)} MB`;
+  console.log(`Growth while ${MEMORY_ELEMENTS} elements pass scatter().map(slow).buffer(8).gather() after a 100k warm-up: ${growth} in ${memory.seconds.toFixed(1)} s (target: RSS < 50 MB)`);
 }
 
 main().catch((error: unknown) => {
