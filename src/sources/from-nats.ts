@@ -1,6 +1,6 @@
 import { Stream } from '../stream';
 import { ArgumentRangeError } from '../errors';
-import type { Message, Subscription } from '../transport/bus';
+import { BusClosedError, type Message, type Subscription } from '../transport/bus';
 import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
 import { checkSubscribePattern } from '../transport/subject-pattern';
 import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
@@ -21,6 +21,7 @@ declare module '../stream' {
      * Emits the decoded data of each message on a NATS `subject` (wildcards allowed), from a bus
      * you pass (`client`) or a connection to `servers` it opens on `start()` and closes on
      * `stop()`. Messages that arrive while downstream is busy wait in order (up to `maxPending`).
+     * If the bus closes under it, the source fails (the error goes to `errors`).
      */
     function fromNats<T = unknown>(subject: string, options: FromNatsOptions): FromNats<T>;
   }
@@ -34,6 +35,7 @@ export class FromNats<T> extends Source<T> {
   private readonly maxPending: number;
   private opened: OpenedEndpoint | undefined = undefined;
   private subscription: Subscription | undefined = undefined;
+  private unfollowStatus: (() => void) | undefined = undefined;
   private readonly waiting: T[] = [];
   private waitingHead = 0;
   private pumping = false;
@@ -65,11 +67,17 @@ export class FromNats<T> extends Source<T> {
 
   protected override async open(): Promise<void> {
     this.opened = await openEndpoint(this.endpoint);
-    this.subscription = this.opened.bus.subscribe(this.subject, this.receive, { queue: this.queueGroup });
-    await this.opened.bus.flush();
+    const bus = this.opened.bus;
+    this.subscription = bus.subscribe(this.subject, this.receive, { queue: this.queueGroup });
+    this.unfollowStatus = bus.onStatus((event) => {
+      if (event.status === 'closed') this.fail(new BusClosedError(`keep receiving '${this.subject}'${event.detail === undefined ? '' : ` (${event.detail})`}`));
+    });
+    await bus.flush();
   }
 
   protected override async close(): Promise<void> {
+    this.unfollowStatus?.();
+    this.unfollowStatus = undefined;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
     this.waiting.length = 0;

@@ -1,7 +1,7 @@
 import { ArgumentTypeError, Stream } from '../../src';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { NatsBus } from '../../src/transport/nats-bus';
-import type { Bus } from '../../src/transport/bus';
+import { BusClosedError, type Bus } from '../../src/transport/bus';
 import type { FromNats } from '../../src/sources/from-nats';
 import { NatsServer } from '../support/nats-server';
 import { waitFor } from '../support/wait-for';
@@ -76,6 +76,16 @@ describe('Stream.fromNats', () => {
     expect(bus.status).toBe('connected');
     bus.publish('numbers', 3);
     expect(out).toEqual([1, 2]);
+  });
+
+  test('fails when the bus it was given closes under it', async () => {
+    const bus = new InProcessBus();
+    const source = Stream.fromNats('closing', { client: bus });
+    const errors = source.errors.sinkToList();
+    await source.start();
+    await bus.close();
+    expect(source.state).toBe('failed');
+    expect(errors[0].error).toBeInstanceOf(BusClosedError);
   });
 
   test('sources in one queue group share the messages, each message once', async () => {
