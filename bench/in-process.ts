@@ -1,17 +1,10 @@
 import { Subject, from, filter as rxFilter, map as rxMap, scan as rxScan } from 'rxjs';
-import { Stream } from '../src';
 import { measure, printTable, type Case } from './harness';
+import { add, consume, consumed, even, inc, rivuletPipeline } from './workload';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const input = Array.from({ length: COUNT }, (_, i) => i);
-const inc = (x: number): number => x + 1;
-const even = (x: number): boolean => x % 2 === 0;
-const add = (acc: number, x: number): number => acc + x;
-let sink = 0;
-const consume = (x: number): void => {
-  sink = x;
-};
 
 const plainLoop: Case = {
   name: 'plain for-loop',
@@ -50,8 +43,7 @@ const rxjsSubject: Case = {
 const rivulet: Case = {
   name: 'Rivulet emit',
   run() {
-    const source = new Stream<number>();
-    source.map(inc).filter(even).accumulate(add, { start: 0 }).sink(consume);
+    const source = rivuletPipeline();
     for (let i = 0; i < COUNT; i++) source.emit(i);
     return COUNT;
   },
@@ -60,7 +52,7 @@ const rivulet: Case = {
 async function main(): Promise<void> {
   const results = await measure([plainLoop, rxjsFrom, rxjsSubject, rivulet], ROUNDS);
   printTable(`map(x+1) -> filter(even) -> accumulate(sum) -> sink, ${COUNT} integers, median of ${ROUNDS}`, results, 'RxJS Subject.next');
-  if (sink < 0) console.log(sink);
+  if (consumed() < 0) console.log(consumed());
 }
 
 void main();
