@@ -59,4 +59,23 @@ describe('embedded client: leases and operators that keep a stream distributed',
     expect(windows).toEqual([1, 3]);
     await client.close();
   });
+
+  test('partition, unique and zip with a literal stay distributed', async () => {
+    const client = new Client();
+    const source = new Stream<number>();
+    const pairs = source.scatter({ client }).map(inc).partition(2).map(total).gather().sinkToList();
+    const distinct = source.scatter({ client }).unique().map(double).gather().sinkToList();
+    const zipped = source.scatter({ client }).zip(100).gather().sinkToList();
+    for (const x of [1, 2, 2, 3]) await source.emit(x);
+    await source.drain();
+    expect(pairs).toEqual([5, 7]);
+    expect(distinct).toEqual([2, 4, 6]);
+    expect(zipped).toEqual([
+      [1, 100],
+      [2, 100],
+      [2, 100],
+      [3, 100],
+    ]);
+    await client.close();
+  });
 });
