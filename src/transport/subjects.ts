@@ -1,15 +1,35 @@
 /**
  * Subject names of the distributed protocol. Everything lives under a prefix per cluster
  * (default `rivulet`); tasks go to a pool (default `default`).
+ *
+ * The prefix is one or more literal NATS tokens joined by dots (`rivulet`, `team-a.rivulet`, so a
+ * NATS user can be confined to `team-a.>`); the pool is one literal token. A token is non-empty and
+ * has no `.`, `*`, `>`, whitespace or control character: a wildcard would turn a subscription such
+ * as `<prefix>.workers.heartbeat` into one that hears every cluster on the server.
  */
+import { ArgumentRangeError, ArgumentTypeError } from '../errors';
+
 export const DEFAULT_PREFIX = 'rivulet';
 export const DEFAULT_POOL = 'default';
 
+const TOKEN = String.raw`[^\s\p{Cc}.*>]+`;
+const LITERAL_TOKEN = new RegExp(`^${TOKEN}$`, 'u');
+const LITERAL_SUBJECT = new RegExp(`^${TOKEN}(?:\\.${TOKEN})*$`, 'u');
+
+function requireLiteral(argument: string, value: string, form: RegExp, expected: string): string {
+  if (typeof value !== 'string') throw new ArgumentTypeError(argument, 'a string', value);
+  if (!form.test(value)) throw new ArgumentRangeError(argument, expected, value);
+  return value;
+}
+
 export class Subjects {
-  constructor(
-    readonly prefix: string = DEFAULT_PREFIX,
-    readonly pool: string = DEFAULT_POOL,
-  ) {}
+  readonly prefix: string;
+  readonly pool: string;
+
+  constructor(prefix: string = DEFAULT_PREFIX, pool: string = DEFAULT_POOL) {
+    this.prefix = requireLiteral('prefix', prefix, LITERAL_SUBJECT, "literal NATS tokens joined by '.' (no '*', '>', whitespace or empty token)");
+    this.pool = requireLiteral('pool', pool, LITERAL_TOKEN, "one literal NATS token (no '.', '*', '>' or whitespace)");
+  }
 
   /** Tasks addressed to one worker of the pool (scatter picks the worker by free capacity). */
   workerTasks(workerId: string): string {

@@ -11,6 +11,7 @@ import { connect, errors as natsErrors, nkeys } from '@nats-io/transport-node';
 import { NatsBus, REJECTED_HEADER, TlsConnectionError, type NatsBusOptions } from '../../src/transport/nats-bus';
 import { EncodeError } from '../../src/transport/codec';
 import { Subjects } from '../../src/transport/subjects';
+import { ArgumentRangeError, ArgumentTypeError } from '../../src/errors';
 import type { Message } from '../../src/transport/bus';
 import { freePort } from '../support/free-port';
 import { NatsServer } from '../support/nats-server';
@@ -337,14 +338,29 @@ describe('subject prefixes', () => {
     expect(replies[0].startsWith('rivulet.')).toBe(false);
   });
 
-  // Known gap (src/transport/subjects.ts): a wildcard prefix or pool turns a subscription such as
-  // `<prefix>.workers.heartbeat` into one that hears every cluster on the server.
-  test.failing.each(['*', '>', 'team.*', 'a b', ''])('Subjects refuses the prefix %j', (prefix) => {
-    expect(() => new Subjects(prefix)).toThrow(/prefix/);
+  // A wildcard prefix or pool would turn a subscription such as `<prefix>.workers.heartbeat` into
+  // one that hears every cluster on the server.
+  test.each(['*', '>', 'team.*', 'team.>', 'a b', '', '.rivulet', 'rivulet.', 'a..b', 'tab\there', 'nul\u0000'])('Subjects refuses the prefix %j', (prefix) => {
+    expect(() => new Subjects(prefix)).toThrow(ArgumentRangeError);
+    expect(() => new Subjects(prefix)).toThrow(/^prefix must be literal NATS tokens/);
   });
 
-  test.failing('Subjects refuses a wildcard pool', () => {
-    expect(() => new Subjects('rivulet', '*')).toThrow(/pool/);
+  test.each(['*', '>', 'a.b', '', 'a b'])('Subjects refuses the pool %j', (pool) => {
+    expect(() => new Subjects('rivulet', pool)).toThrow(ArgumentRangeError);
+    expect(() => new Subjects('rivulet', pool)).toThrow(/^pool must be one literal NATS token/);
+  });
+
+  test('Subjects refuses a prefix or pool that is not a string', () => {
+    expect(() => new Subjects(42 as unknown as string)).toThrow(ArgumentTypeError);
+    expect(() => new Subjects('rivulet', null as unknown as string)).toThrow(/^pool must be a string/);
+  });
+
+  test('Subjects takes dotted literal prefixes and any literal token as pool', () => {
+    const subjects = new Subjects('team-a.rivulet_2', 'gpu-pool');
+    expect(subjects.workerTasks('w1')).toBe('team-a.rivulet_2.tasks.gpu-pool.w1');
+    expect(subjects.heartbeat).toBe('team-a.rivulet_2.workers.heartbeat');
+    expect(new Subjects().prefix).toBe('rivulet');
+    expect(new Subjects('ünïcode').prefix).toBe('ünïcode');
   });
 });
 
