@@ -1,0 +1,311 @@
+/**
+ * Soak: `scatter().map(inc).buffer(16).gather()` runs without pause over a real nats-server and
+ * three real `rivulet worker` processes while workers are SIGKILLed and replaced every 20-40 s and
+ * the server restarts once (same port) midway. Every element carries its id; the sink counts each
+ * id, so the end shows `emitted / delivered / duplicated / lost` (must be N / N / 0 / 0, in order).
+ *
+ *   npm run soak -- --minutes 5 [--workers 3] [--seed 1]
+ *
+ * Exits 0 only if nothing was lost, duplicated, wrong or out of order and the drain finished.
+ */
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Stream } from '../src';
+import type { GatherNode } from '../src/distributed/gather-node';
+import { NatsServer } from '../test/support/nats-server';
+import { startWorkerProcess, workerReady } from '../test/support/worker-process';
+import { inc } from './support/distributed-tasks';
+
+const TASKS = path.join(__dirname, 'support', 'distributed-tasks.ts');
+const WINDOW = 16;
+const HEARTBEAT_MS = 250;
+const KILL_EVERY_MS: readonly [number, number] = [20_000, 40_000];
+const DRAIN_TIMEOUT_MS = 60_000;
+/** An emit still pending after this long means the pipeline is stuck: the run fails. */
+const STALL_TIMEOUT_MS = 60_000;
+const WORKER_START_TIMEOUT_MS = 30_000;
+const PROGRESS_EVERY_MS = 10_000;
+/** Emits between forced yields, so kill and progress timers run even while emit stays synchronous. */
+const YIELD_EVERY = 1024;
+
+interface Settings {
+  minutes: number;
+  workers: number;
+  seed: number;
+}
+
+function parseSettings(argv: string[]): Settings {
+  const { values } = parseArgs({ args: argv, options: { minutes: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+  const minutes = Number(values.minutes ?? 1);
+  const workers = Number(values.workers ?? 3);
+  const seed = Number(values.seed ?? 1);
+  if (!(minutes > 0 && minutes <= 24 * 60)) throw new Error(`--minutes must be a number in (0, 1440], got ${values.minutes}`);
+  if (!Number.isInteger(workers) || workers < 2 || workers > 16) throw new Error(`--workers must be an integer from 2 to 16, got ${values.workers}`);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+  return { minutes, workers, seed };
+}
+
+/** mulberry32: a small seeded generator, so the kill schedule of a run can be repeated. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How often each id reached the sink; ids are consecutive from 0, so a growable byte array. */
+class DeliveryLedger {
+  private counts = new Uint8Array(1 << 16);
+  delivered = 0;
+  wrong = 0;
+  outOfOrder = 0;
+  private last = -1;
+
+  record(id: number): void {
+    if (!Number.isInteger(id) || id < 0) {
+      this.wrong++;
+      return;
+    }
+    if (id >= this.counts.length) this.grow(id);
+    if (this.counts[id] < 255) this.counts[id]++;
+    if (id < this.last) this.outOfOrder++;
+    this.last = id;
+    this.delivered++;
+  }
+
+  /** Ids among the first `emitted` delivered more than once, and never. */
+  tally(emitted: number): { duplicated: number; lost: number } {
+    let duplicated = 0;
+    let lost = 0;
+    for (let id = 0; id < emitted; id++) {
+      const count = id < this.counts.length ? this.counts[id] : 0;
+      if (count === 0) lost++;
+      else duplicated += count - 1;
+    }
+    return { duplicated, lost };
+  }
+
+  private grow(id: number): void {
+    let size = this.counts.length;
+    while (size <= id) size *= 2;
+    const counts = new Uint8Array(size);
+    counts.set(this.counts);
+    this.counts = counts;
+  }
+}
+
+interface Event {
+  readonly atSeconds: number;
+  readonly what: string;
+}
+
+class Soak {
+  private server: NatsServer | undefined = undefined;
+  private client: Client | undefined = undefined;
+  private readonly workers: ChildProcess[] = [];
+  private readonly events: Event[] = [];
+  /** Set again when emission starts: the duration and event times count from there. */
+  private started = Date.now();
+  private readonly random: () => number;
+  private readonly prefix = `soak${process.pid}`;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private faults: Promise<void> = Promise.resolve();
+  private stopFaults = false;
+  readonly ledger = new DeliveryLedger();
+  emitted = 0;
+  failedEmits = 0;
+
+  constructor(private readonly settings: Settings) {
+    this.random = seededRandom(settings.seed);
+  }
+
+  async run(): Promise<boolean> {
+    this.server = await NatsServer.start();
+    this.log(`nats-server on ${this.server.url}`);
+    await Promise.all(Array.from({ length: this.settings.workers }, () => this.startWorker()));
+    const client = new Client({ servers: this.server.url, prefix: this.prefix });
+    this.client = client;
+    await client.whenReady();
+    await this.waitForWorkers(this.settings.workers);
+
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(inc).buffer(WINDOW).gather() as GatherNode<number>;
+    gathered.sink((result: number) => this.ledger.record(result - 1));
+
+    const durationMs = this.settings.minutes * 60_000;
+    this.started = Date.now();
+    this.log(`${this.settings.workers} workers ready; emitting for ${this.settings.minutes} min`);
+    this.scheduleFaults(durationMs);
+    const progress = setInterval(() => this.progress(), PROGRESS_EVERY_MS);
+    this.timers.push(progress);
+    const emitOk = await this.emitUntil(source, this.started + durationMs);
+    this.stopFaults = true;
+    await this.faults;
+    this.log(`stopped emitting after ${this.emitted} elements; draining (at most ${DRAIN_TIMEOUT_MS / 1000} s)`);
+    const drained = emitOk && (await withTimeout(source.drain(), DRAIN_TIMEOUT_MS));
+    clearInterval(progress);
+    return this.report(drained, gathered.duplicates);
+  }
+
+  /** Emits consecutive ids until `deadline`; false if one emit stayed pending past the stall timeout. */
+  private async emitUntil(source: Stream<number>, deadline: number): Promise<boolean> {
+    while (Date.now() < deadline) {
+      const id = this.emitted++;
+      const pending = source.emit(id);
+      if (pending !== undefined) {
+        const settled = pending.then(
+          () => true,
+          (error: unknown) => {
+            this.failedEmits++;
+            this.log(`emit ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+            return true;
+          },
+        );
+        if (!(await withTimeout(settled, STALL_TIMEOUT_MS))) {
+          this.log(`emit ${id} still pending after ${STALL_TIMEOUT_MS / 1000} s: the pipeline is stuck`);
+          return false;
+        }
+      } else if (id % YIELD_EVERY === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return true;
+  }
+
+  /** Kills (and replaces) a worker every 20-40 s, and restarts the server once, halfway. */
+  private scheduleFaults(durationMs: number): void {
+    const restartAt = durationMs / 2;
+    const maxKills = Math.ceil(durationMs / KILL_EVERY_MS[0]) + 1;
+    this.faults = (async () => {
+      let restarted = false;
+      // A short run still sees one kill: the first comes by a third of the duration at the latest.
+      let nextKill = Math.min(this.between(KILL_EVERY_MS), durationMs / 3);
+      for (let kills = 0; kills < maxKills && !this.stopFaults; ) {
+        const elapsed = Date.now() - this.started;
+        if (!restarted && elapsed >= restartAt) {
+          restarted = true;
+          await this.restartServer();
+        } else if (elapsed >= nextKill) {
+          kills++;
+          await this.killAndReplaceWorker();
+          nextKill = elapsed + this.between(KILL_EVERY_MS);
+        }
+        await sleep(100);
+      }
+    })().catch((error: unknown) => this.log(`fault injection failed: ${String(error)}`));
+  }
+
+  private between([low, high]: readonly [number, number]): number {
+    return low + (high - low) * this.random();
+  }
+
+  private async killAndReplaceWorker(): Promise<void> {
+    const alive = this.workers.filter((child) => child.exitCode === null && child.signalCode === null);
+    const victim = alive[Math.floor(this.random() * alive.length)];
+    if (victim === undefined) return;
+    victim.kill('SIGKILL');
+    this.event(`SIGKILL worker pid ${victim.pid} (${this.client?.workers().length ?? 0} live); starting a replacement`);
+    const id = await this.startWorker();
+    this.event(`replacement worker ${id} ready`);
+  }
+
+  private async restartServer(): Promise<void> {
+    this.event('restarting nats-server (SIGTERM, then again on the same port)');
+    await this.server?.restart();
+    this.event('nats-server back');
+  }
+
+  private async startWorker(): Promise<string> {
+    const child = startWorkerProcess(this.server!.url, TASKS, ['--prefix', this.prefix, '--heartbeat', String(HEARTBEAT_MS)]);
+    this.workers.push(child);
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
+    return workerReady(child, WORKER_START_TIMEOUT_MS);
+  }
+
+  private async waitForWorkers(count: number): Promise<void> {
+    const deadline = Date.now() + WORKER_START_TIMEOUT_MS;
+    while (this.client!.workers().length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.client!.workers().length} of ${count} workers announced themselves`);
+      await sleep(50);
+    }
+  }
+
+  private report(drained: boolean, droppedDuplicates: number): boolean {
+    const { duplicated, lost } = this.ledger.tally(this.emitted);
+    const { delivered, wrong, outOfOrder } = this.ledger;
+    console.log('\nevents:');
+    for (const { atSeconds, what } of this.events) console.log(`  ${atSeconds.toFixed(1).padStart(7)} s  ${what}`);
+    console.log(`\nminutes ${this.settings.minutes}, workers ${this.settings.workers}, seed ${this.settings.seed}, buffer ${WINDOW}`);
+    console.log(`results dropped by gather as duplicates (re-sent tasks answered twice): ${droppedDuplicates}`);
+    console.log(`failed emits ${this.failedEmits}, wrong values ${wrong}, out of order ${outOfOrder}, drained ${drained}`);
+    console.log(`emitted / delivered / duplicated / lost: ${this.emitted} / ${delivered} / ${duplicated} / ${lost}`);
+    const ok = drained && delivered === this.emitted && duplicated === 0 && lost === 0 && wrong === 0 && outOfOrder === 0 && this.failedEmits === 0;
+    console.log(ok ? 'SOAK OK' : 'SOAK FAILED');
+    return ok;
+  }
+
+  private progress(): void {
+    this.log(`emitted ${this.emitted}, delivered ${this.ledger.delivered}, live workers ${this.client?.workers().length ?? 0}`);
+  }
+
+  private event(what: string): void {
+    const atSeconds = (Date.now() - this.started) / 1000;
+    this.events.push({ atSeconds, what });
+    this.log(what);
+  }
+
+  private log(line: string): void {
+    console.log(`[soak ${((Date.now() - this.started) / 1000).toFixed(1)} s] ${line}`);
+  }
+
+  /** Kills every worker, closes the client (bounded) and stops the server. */
+  async cleanUp(): Promise<void> {
+    this.stopFaults = true;
+    for (const timer of this.timers) clearInterval(timer);
+    for (const child of this.workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (this.client !== undefined) await withTimeout(this.client.close(), 5000);
+    await this.server?.stop();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether `promise` settled within `ms`. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(): Promise<number> {
+  const soak = new Soak(parseSettings(process.argv.slice(2)));
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = (): Promise<void> => (cleaning ??= soak.cleanUp());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n${signal}: stopping the soak`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  try {
+    return (await soak.run()) ? 0 : 1;
+  } catch (error) {
+    console.error('soak failed:', error);
+    return 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+void main().then((code) => process.exit(code));
