@@ -13,6 +13,11 @@ export class UnknownTaskError extends Error {
   override readonly name = 'UnknownTaskError';
 }
 
+/** An attempt that ran longer than its task policy's `timeout`. */
+export class TaskTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
 export interface ChainOutput {
   values: unknown[];
   states: StepState[] | undefined;

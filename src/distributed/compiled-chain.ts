@@ -1,4 +1,5 @@
 import type { StepSpec, StepState } from '../transport/protocol';
+import { NO_POLICY, type ResolvedPolicy } from './task-policy';
 
 /** Where an `accumulate` step keeps its state between elements (on the client). */
 export interface StateHolder {
@@ -14,6 +15,8 @@ export class CompiledChain {
     readonly steps: readonly StepSpec[],
     /** One per `accumulate` step, in chain order; a chain with any runs one element at a time. */
     readonly stateHolders: readonly StateHolder[],
+    /** Retries, backoff and timeout for the fused task. */
+    readonly policy: ResolvedPolicy = NO_POLICY,
   ) {}
 
   get sequential(): boolean {

@@ -8,9 +8,10 @@ import { createActor, type Actor } from 'xstate';
 import { scatterMachine } from '../actors/scatter';
 import { reportInspection } from '../inspect/inspection';
 import type { Bus, Subscription } from '../transport/bus';
-import { PROTOCOL_VERSION, readCreditGrant, type StepState, type TaskBatch, type WireTask } from '../transport/protocol';
+import { PROTOCOL_VERSION, readCreditGrant, type TaskBatch, type WireResult, type WireTask } from '../transport/protocol';
 import type { Subjects } from '../transport/subjects';
 import type { CompiledChain } from './compiled-chain';
+import { retryDelay } from './task-policy';
 import type { DirectoryListener, WorkerDirectory } from './worker-directory';
 
 /** An element accepted by a segment, from acceptance until its results were delivered. */
@@ -19,6 +20,10 @@ export interface TaskEntry {
   readonly value: unknown;
   readonly chain: CompiledChain;
   attempt: number;
+  /** Attempts that failed or timed out (worker loss does not count): retries used so far. */
+  failures: number;
+  /** Results of attempts below this one are stale (that attempt already failed). */
+  firstLiveAttempt: number;
   worker: string | undefined;
   /** When the worker's lease on it runs out (`Date.now()` based). */
   deadline: number;
@@ -68,6 +73,7 @@ export class Dispatcher implements DirectoryListener {
   private readonly creditSubscription: Subscription;
   private readonly stopListening: () => void;
   private hadWorkers = false;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.credits = options.credits;
@@ -92,7 +98,7 @@ export class Dispatcher implements DirectoryListener {
    * promise that settles once it was sent and a credit is free again (or rejects with its failure).
    */
   submit(value: unknown, chain: CompiledChain): Promise<void> | undefined {
-    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, attempt: 0, worker: undefined, deadline: 0, owner: undefined };
+    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, attempt: 0, failures: 0, firstLiveAttempt: 0, worker: undefined, deadline: 0, owner: undefined };
     this.inFlight.set(entry.seq, entry);
     if (this.waiting.length === 0 && this.trySend(entry)) {
       if (this.credits > 0) return undefined;
@@ -105,22 +111,61 @@ export class Dispatcher implements DirectoryListener {
   }
 
   /**
-   * Called by the gather side when results for `seq` arrive, with the new states of its chain's
-   * `accumulate` steps; `undefined` for a duplicate.
+   * Called by the gather side when a result arrives. Returns the element's entry when this result
+   * is its outcome (a success, or a failure with no retry left), `'retrying'` when a failed
+   * attempt will be sent again, `'duplicate'` for a result already settled or of a stale attempt.
    */
-  complete(seq: number, states: readonly StepState[] | undefined): TaskEntry | undefined {
-    const entry = this.inFlight.get(seq);
-    if (entry === undefined || entry.deadline === 0) return undefined;
-    entry.chain.storeStates(states);
-    this.inFlight.delete(seq);
+  complete(result: WireResult): TaskEntry | 'retrying' | 'duplicate' {
+    const entry = this.inFlight.get(result.seq);
+    if (entry === undefined || entry.deadline === 0 || result.attempt < entry.firstLiveAttempt) return 'duplicate';
+    if (!result.ok && entry.failures < entry.chain.policy.retries) {
+      this.retry(entry);
+      return 'retrying';
+    }
+    entry.chain.storeStates(result.ok ? result.states : undefined);
+    this.inFlight.delete(entry.seq);
     this.tasksInFlight--;
-    if (entry.worker === undefined) this.waiting.splice(this.waiting.indexOf(entry), 1);
+    this.takeOutOfWaiting(entry);
     this.options.directory.release(entry.worker);
     if (entry.chain.sequential) {
       this.sequentialBusy = false;
       this.pump();
     }
     return entry;
+  }
+
+  /** Sends a failed element again after the policy's backoff; later attempts' results only count. */
+  private retry(entry: TaskEntry): void {
+    entry.failures++;
+    entry.firstLiveAttempt = entry.attempt + 1;
+    this.takeOutOfWaiting(entry);
+    this.options.directory.release(entry.worker);
+    entry.worker = undefined;
+    const requeue = (): void => {
+      this.retryTimers.delete(timer);
+      if (!this.inFlight.has(entry.seq)) return;
+      if (entry.chain.sequential) this.sequentialBusy = false;
+      this.requeue([entry]);
+    };
+    // A sequential chain stays busy through the backoff: the next element needs this one's state.
+    const timer = setTimeout(requeue, retryDelay(entry.chain.policy, entry.failures));
+    this.retryTimers.add(timer);
+  }
+
+  private takeOutOfWaiting(entry: TaskEntry): void {
+    if (entry.worker !== undefined) return;
+    const index = this.waiting.indexOf(entry);
+    if (index >= 0) this.waiting.splice(index, 1);
+  }
+
+  /** Puts entries back among the waiting ones in sequence order and sends what can go. */
+  private requeue(entries: TaskEntry[]): void {
+    for (const entry of entries) {
+      let at = 0;
+      while (at < this.waiting.length && this.waiting[at].seq < entry.seq) at++;
+      this.waiting.splice(at, 0, entry);
+    }
+    this.pump();
   }
 
   drainStarted(): void {
@@ -158,11 +203,12 @@ export class Dispatcher implements DirectoryListener {
       entry.worker = undefined;
       if (entry.chain.sequential) this.sequentialBusy = false;
     }
-    this.waiting.unshift(...entries.sort((a, b) => a.seq - b.seq));
-    this.pump();
+    this.requeue(entries);
   }
 
   close(): void {
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.creditSubscription.unsubscribe();
     this.stopListening();
     this.actor.stop();
@@ -214,7 +260,8 @@ export class Dispatcher implements DirectoryListener {
     if (bus === undefined || bus.status === 'closed') return;
     const reply = subjects.results(pipeline);
     for (const out of this.outgoing.values()) {
-      const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline, reply, chain: out.chain.steps, tasks: out.tasks };
+      const timeout = out.chain.policy.timeout;
+      const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline, reply, chain: out.chain.steps, tasks: out.tasks, ...(timeout === undefined ? {} : { timeout }) };
       bus.publish(subjects.workerTasks(out.worker), batch);
     }
     this.outgoing.clear();

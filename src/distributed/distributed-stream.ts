@@ -24,12 +24,18 @@ import type { Client } from './client';
 import { CompiledChain, type StateHolder } from './compiled-chain';
 import { GatherNode, type GatherOptions } from './gather-node';
 import { RemoteValue, type ChainTail, type Remote } from './remote';
+import { combinePolicies, splitPolicy, type ResolvedPolicy, type TaskPolicy } from './task-policy';
 import { nameOfTask, UnregisteredTaskError } from './tasks';
 
 /** Operators that keep a stream distributed. */
 export interface DistributedOperators<T> {
   readonly client: Client;
-  /** Runs `fn` on a worker. Consecutive `map`/`starmap`/`filter`/`pluck`/`flatten` fuse into one task. */
+  /**
+   * Runs `fn` on a worker. Consecutive `map`/`starmap`/`filter`/`pluck`/`flatten` fuse into one task.
+   * A trailing `{ retries, backoff, timeout }` sets the task's failure policy.
+   */
+  map<R>(fn: (x: T) => R, policy: TaskPolicy): DistributedStream<Awaited<R>>;
+  map<R, A extends unknown[]>(fn: (x: T, ...args: A) => R, ...argsThenPolicy: [...A, TaskPolicy]): DistributedStream<Awaited<R>>;
   map<R, A extends unknown[] = []>(fn: (x: T, ...args: A) => R, ...args: A): DistributedStream<Awaited<R>>;
   starmap<R, A extends unknown[] = []>(fn: (...xAndArgs: [...(T extends readonly unknown[] ? T : unknown[]), ...A]) => R, ...args: A): DistributedStream<Awaited<R>>;
   filter<A extends unknown[] = []>(predicate?: ((x: T, ...args: A) => unknown) | null, ...args: A): DistributedStream<T>;
@@ -109,6 +115,7 @@ export class TaskNode extends DistributedNode implements ChainTail {
     upstream: DistributedNode,
     private readonly operator: string,
     readonly step: StepSpec,
+    readonly policy?: ResolvedPolicy,
   ) {
     super(upstream.client, upstream);
   }
@@ -173,6 +180,7 @@ function compileChain(tail: TaskNode): CompiledChain {
   return new CompiledChain(
     tasks.map((node) => node.step),
     holders,
+    combinePolicies(tasks.map((node) => node.policy)),
   );
 }
 
@@ -190,6 +198,12 @@ function taskStep(client: Client, op: StepOp, fn: AnyFunction, args: unknown[]):
   return client.requiresRegisteredTasks ? { op, task, args } : { op, task, args, fn };
 }
 
+/** A task node for `fn`; a trailing `{ retries, backoff, timeout }` among `args` is its policy. */
+function taskNode(upstream: DistributedNode, op: 'map' | 'starmap' | 'filter', fn: AnyFunction, args: readonly unknown[]): TaskNode {
+  const { args: fnArgs, policy } = splitPolicy(args);
+  return new TaskNode(upstream, op, taskStep(upstream.client, op, fn, fnArgs), policy);
+}
+
 function gathered(input: unknown): unknown {
   return input instanceof DistributedNode ? input.gather() : input;
 }
@@ -199,14 +213,14 @@ type Method = (this: DistributedNode, ...args: never[]) => unknown;
 /** The distributed operators, installed on `DistributedNode.prototype` over the local ones. */
 const operators: Record<Exclude<keyof DistributedOperators<unknown>, 'client'>, Method> = {
   map(fn: AnyFunction, ...args: unknown[]) {
-    return new TaskNode(this, 'map', taskStep(this.client, 'map', fn, args));
+    return taskNode(this, 'map', fn, args);
   },
   starmap(fn: AnyFunction, ...args: unknown[]) {
-    return new TaskNode(this, 'starmap', taskStep(this.client, 'starmap', fn, args));
+    return taskNode(this, 'starmap', fn, args);
   },
   filter(predicate?: AnyFunction | null, ...args: unknown[]) {
-    const step = predicate === undefined || predicate === null ? { op: 'filter' as const } : taskStep(this.client, 'filter', predicate, args);
-    return new TaskNode(this, 'filter', step);
+    if (predicate === undefined || predicate === null) return new TaskNode(this, 'filter', { op: 'filter' });
+    return taskNode(this, 'filter', predicate, args);
   },
   pluck(key: unknown) {
     return new TaskNode(this, 'pluck', { op: 'pluck', key });

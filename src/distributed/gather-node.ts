@@ -91,8 +91,9 @@ export class GatherNode<T> extends Stream<T> {
       return;
     }
     for (const result of batch.results) {
-      const entry = this.dispatcher.complete(result.seq, result.ok ? result.states : undefined);
-      if (entry === undefined) {
+      const entry = this.dispatcher.complete(result);
+      if (entry === 'retrying') continue;
+      if (entry === 'duplicate') {
         this.duplicates++;
         continue;
       }

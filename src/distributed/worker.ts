@@ -23,7 +23,7 @@ import {
 } from '../transport/protocol';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
 import { requirePositiveInteger } from '../validate';
-import { runChain, StepFailure, stepLabel } from './chain';
+import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from './chain';
 import { connectNats } from './nats';
 
 export interface WorkerOptions {
@@ -170,7 +170,7 @@ export class Worker {
   private async run({ batch, task }: Queued): Promise<void> {
     let result: WireResult;
     try {
-      const output = await runChain(batch.chain, task.value, task.states, this.allowLocalFunctions);
+      const output = await this.runAttempt(batch, task);
       result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states };
       this.done++;
     } catch (error) {
@@ -183,6 +183,31 @@ export class Worker {
     this.queueResult(batch.reply, result);
     this.startQueued();
     if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
+  }
+
+  /** Runs the chain; with a batch `timeout`, an attempt that runs longer fails (its late result is never sent). */
+  private runAttempt(batch: TaskBatch, task: WireTask): Promise<ChainOutput> {
+    const run = runChain(batch.chain, task.value, task.states, this.allowLocalFunctions);
+    const timeout = batch.timeout;
+    if (timeout === undefined) return run;
+    const started = Date.now();
+    const last = batch.chain[batch.chain.length - 1];
+    const timedOut = (): StepFailure => new StepFailure(last, new TaskTimeoutError(`the task ran longer than its timeout of ${timeout} ms`));
+    return new Promise<ChainOutput>((resolve, reject) => {
+      const timer = setTimeout(() => reject(timedOut()), timeout);
+      run.then(
+        (output) => {
+          clearTimeout(timer);
+          // A synchronous task blocks the timer: measure instead.
+          if (Date.now() - started > timeout) reject(timedOut());
+          else resolve(output);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   private queueResult(reply: string, result: WireResult): void {

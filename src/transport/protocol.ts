@@ -42,6 +42,8 @@ export interface TaskBatch {
   /** Where the worker publishes results. */
   readonly reply: string;
   readonly chain: readonly StepSpec[];
+  /** Milliseconds an attempt may run on the worker before it counts as failed (a `TimeoutError`). */
+  readonly timeout?: number;
   readonly tasks: readonly WireTask[];
 }
 
@@ -110,6 +112,9 @@ export function readTaskBatch(value: unknown): TaskBatch {
   if (typeof batch.pipeline !== 'string' || typeof batch.reply !== 'string') throw new ProtocolError('malformed task batch: pipeline and reply must be strings');
   if (!Array.isArray(batch.chain) || !batch.chain.every(isStep)) throw new ProtocolError('malformed task batch: bad chain');
   if (!Array.isArray(batch.tasks) || !batch.tasks.every(isTask)) throw new ProtocolError('malformed task batch: bad tasks');
+  if (batch.timeout !== undefined && !(typeof batch.timeout === 'number' && batch.timeout > 0 && Number.isFinite(batch.timeout))) {
+    throw new ProtocolError('malformed task batch: bad timeout');
+  }
   return batch as unknown as TaskBatch;
 }
 

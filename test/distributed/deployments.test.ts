@@ -1,9 +1,10 @@
-import { Client, PipelineError, Stream, UnregisteredTaskError } from '../../src';
+import { ArgumentRangeError, ArgumentTypeError, Client, PipelineError, Stream, UnregisteredTaskError } from '../../src';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import type { Message } from '../../src/transport/bus';
 import type { TaskBatch } from '../../src/transport/protocol';
+import { useTempDir } from '../support/temp-dir';
 import { waitFor } from '../support/wait-for';
-import { add3, double, failOnThree, inc, incAll, isEven, random, range, reverseSlow, slowInc, sum, sumTwice, whereSpun, withX } from './fixtures/tasks';
+import { add, add3, double, failOnThree, flaky, inc, incAll, isEven, random, range, reverseSlow, slowFirst, slowInc, sum, sumTwice, whereSpun, withX, type Attempted } from './fixtures/tasks';
 import { embedded, nats, threads, type Deployment } from './support/deployments';
 
 const deployments: Deployment[] = [embedded(), threads(), nats()];
@@ -15,6 +16,8 @@ async function emitAll<T>(source: Stream<T>, items: readonly T[]): Promise<void>
 
 describe.each(deployments)('$name deployment', (deployment) => {
   let client: Client;
+  const tempDir = useTempDir();
+  const attempted = (ids: readonly number[], n: number): Attempted[] => ids.map((id) => ({ dir: tempDir(), id, n }));
   beforeAll(async () => {
     client = await deployment.start();
   }, 30_000);
@@ -187,6 +190,73 @@ describe.each(deployments)('$name deployment', (deployment) => {
     expect(out).toEqual([0, 1, 2, 4, 5]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ task: 'failOnThree', seq: 3, element: 3 });
+  });
+
+  test('a task failing its first attempts succeeds with retries; without a policy it fails at once', async () => {
+    const source = new Stream<Attempted>();
+    const retried = source.scatter({ client }).map(flaky, { retries: 2, backoff: 20 }).buffer(4).gather();
+    const out = retried.sinkToList();
+    const errors = retried.errors.sinkToList();
+    const start = Date.now();
+    await emitAll(source, attempted([0, 1, 2, 3, 4, 5], 2));
+    expect(out).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(errors).toEqual([]);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(20 + 40);
+
+    const once = new Stream<Attempted>();
+    const failing = once.scatter({ client }).map(flaky).buffer(4).gather();
+    const failures = failing.errors.sinkToList();
+    const delivered = failing.sinkToList();
+    await emitAll(once, attempted([10, 11], 1));
+    await emitAll(once, attempted([10, 11], 1));
+    expect(delivered).toEqual([10, 11]);
+    expect(failures.map((error) => (error as PipelineError).element)).toEqual(attempted([10, 11], 1));
+  });
+
+  test('a poison element fails once after its retries and never blocks the elements after it', async () => {
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(failOnThree, { retries: 2 }).buffer(4).gather();
+    const out = gathered.sinkToList();
+    const errors = gathered.errors.sinkToList();
+    await emitAll(source, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(out).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(PipelineError);
+    expect(errors[0]).toMatchObject({ task: 'failOnThree', seq: 3, element: 3 });
+  });
+
+  test('an attempt running past its timeout fails; a retry succeeds and the late result never counts', async () => {
+    const source = new Stream<Attempted>();
+    const gathered = source.scatter({ client }).map(slowFirst, { timeout: 100, retries: 1 }).buffer(4).gather();
+    const out = gathered.sinkToList();
+    const start = Date.now();
+    await emitAll(source, attempted([0, 1], 1500));
+    expect(out).toEqual([0, 1]);
+    expect(Date.now() - start).toBeLessThan(1500);
+
+    const once = new Stream<Attempted>();
+    const timedOut = once.scatter({ client }).map(slowFirst, { timeout: 50 }).gather() as GatherNode<number>;
+    const failure = await Promise.resolve(once.emit({ dir: tempDir(), id: 7, n: 1500 })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ task: 'slowFirst', seq: 0, element: { id: 7 } });
+    expect((failure as PipelineError).error).toMatchObject({ name: 'TimeoutError' });
+    expect(timedOut.duplicates + (gathered as GatherNode<number>).duplicates).toBe(0);
+  });
+
+  test('a policy is validated and extra arguments still reach the task', async () => {
+    const scattered = new Stream<number>().scatter({ client });
+    expect(() => scattered.map(inc, { retries: -1 })).toThrow(ArgumentRangeError);
+    expect(() => scattered.map(inc, { retries: -1 })).toThrow(/retries/);
+    expect(() => scattered.map(inc, { retries: 1.5 })).toThrow(/retries/);
+    expect(() => scattered.map(inc, { backoff: -5 })).toThrow(/backoff/);
+    expect(() => scattered.map(inc, { timeout: 0 })).toThrow(/timeout/);
+    expect(() => scattered.map(inc, { timeout: 'soon' as unknown as number })).toThrow(ArgumentTypeError);
+    const source = new Stream<number>();
+    const out = source.scatter({ client }).map(add, 10, { retries: 1 }).gather().sinkToList();
+    await emitAll(source, [1, 2]);
+    expect(out).toEqual([11, 12]);
   });
 
   test('drain resolves once every task was gathered and delivered', async () => {
