@@ -4,12 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Stream, task } from '../index';
+import { startLiveDashboard, type LiveDashboard } from '../inspect/live';
 
 export interface DemoOptions {
   /** How long each `inc` sleeps (ms). */
   taskMs?: number;
   count?: number;
   log?: (line: string) => void;
+  /** Serve the live dashboard on this port while the scenario runs (the CLI's `--dashboard`). */
+  dashboardPort?: number;
 }
 
 export interface DemoTimings {
@@ -17,17 +20,26 @@ export interface DemoTimings {
   parallelMs: number;
   sequential: number[];
   parallel: number[];
+  /** The dashboard, still open, when one was asked for: the caller closes it. */
+  dashboard?: LiveDashboard;
 }
+
+const DEFAULT_DASHBOARD_PORT = 8787;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function parseDemoArgs(argv: string[]): DemoOptions {
-  const { values } = parseArgs({ args: argv, options: { 'task-ms': { type: 'string' }, count: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'task-ms': { type: 'string' }, count: { type: 'string' }, dashboard: { type: 'boolean' }, port: { type: 'string' } },
+    strict: true,
+  });
   return {
     taskMs: values['task-ms'] === undefined ? undefined : Number(values['task-ms']),
     count: values.count === undefined ? undefined : Number(values.count),
+    dashboardPort: values.dashboard ? Number(values.port ?? DEFAULT_DASHBOARD_PORT) : undefined,
   };
 }
 
@@ -43,22 +55,30 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoTimings> {
   taskMs = options.taskMs ?? 1000;
   const count = options.count ?? 10;
   const log = options.log ?? console.log;
+  const dashboard = options.dashboardPort === undefined ? undefined : await startLiveDashboard({ port: options.dashboardPort });
+  if (dashboard) log(`Dashboard: ${dashboard.url}`);
 
   log(`Sequential: ${count} elements through inc (${taskMs} ms each)`);
-  const sequential = await timeRun(count, (source) => source.map(inc));
+  const sequential = await timeRun(count, (source) => source.map(inc), dashboard);
   log(`  ${sequential.ms} ms: ${sequential.results.join(' ')}`);
 
   const client = new Client();
+  dashboard?.useClient(client);
   log('Parallel: source.scatter().map(inc).buffer(8).gather() on the embedded client');
-  const parallel = await timeRun(count, (source) => source.scatter({ client }).map(inc).buffer(8).gather());
+  const parallel = await timeRun(count, (source) => source.scatter({ client }).map(inc).buffer(8).gather(), dashboard);
   log(`  ${parallel.ms} ms: ${parallel.results.join(' ')}`);
   await client.close();
-  return { sequentialMs: sequential.ms, parallelMs: parallel.ms, sequential: sequential.results, parallel: parallel.results };
+  return { sequentialMs: sequential.ms, parallelMs: parallel.ms, sequential: sequential.results, parallel: parallel.results, dashboard };
 }
 
-async function timeRun(count: number, build: (source: Stream<number>) => Stream<number>): Promise<{ ms: number; results: number[] }> {
-  const source = new Stream<number>();
+async function timeRun(
+  count: number,
+  build: (source: Stream<number>) => Stream<number>,
+  dashboard: LiveDashboard | undefined,
+): Promise<{ ms: number; results: number[] }> {
+  const source = new Stream<number>({ name: 'numbers' });
   const results = build(source).sinkToList();
+  dashboard?.add(source);
   const start = performance.now();
   for (let i = 0; i < count; i++) await source.emit(i);
   await source.drain();

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 import { DASHBOARD_USAGE, runDashboard } from './dashboard';
+import { once } from 'node:events';
 import { parseDemoArgs, runDemo } from './demo';
 import { runWorker, WORKER_USAGE } from './worker';
 
-const COMMANDS = ['rivulet demo [--task-ms MS] [--count N]', WORKER_USAGE, DASHBOARD_USAGE].map((line) => line.replace('usage: ', ''));
+const COMMANDS = ['rivulet demo [--task-ms MS] [--count N] [--dashboard [--port P]]', WORKER_USAGE, DASHBOARD_USAGE].map((line) => line.replace('usage: ', ''));
 const USAGE = `usage: ${COMMANDS.join('\n       ')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'demo') {
-    await runDemo(parseDemoArgs(rest));
+    const { dashboard } = await runDemo(parseDemoArgs(rest));
+    if (dashboard) {
+      console.log(`Done. The dashboard stays open at ${dashboard.url} until Ctrl+C.`);
+      await once(process, 'SIGINT');
+      await dashboard.close();
+    }
     return 0;
   }
   if (command === 'worker') return runWorker(rest);
