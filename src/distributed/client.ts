@@ -84,6 +84,11 @@ export class Client {
     current = this;
   }
 
+  /** The local cluster of a `threads` deployment, once started. */
+  get localCluster(): LocalCluster | undefined {
+    return this.cluster;
+  }
+
   /** Thread and NATS workers can only run registered tasks. */
   get requiresRegisteredTasks(): boolean {
     return this.deployment !== 'embedded';

@@ -25,6 +25,8 @@ interface Member {
   readonly thread: Thread;
   readonly exited: Promise<void>;
   readonly stopRelay: () => void;
+  /** Asked to drain: its exit is expected. */
+  retiring: boolean;
 }
 
 /** How long a thread may take to load its tasks and announce itself. */
@@ -33,6 +35,8 @@ const POLL_INTERVAL = 10;
 
 export class LocalCluster {
   private readonly members: Member[] = [];
+  /** Threads that exited unasked (crashed, terminated) and were replaced. */
+  replaced = 0;
   private readonly actor: Actor<typeof clusterMachine>;
 
   constructor(
@@ -51,6 +55,11 @@ export class LocalCluster {
 
   get size(): number {
     return this.members.length;
+  }
+
+  /** The thread running worker `id` (for tests and diagnostics). */
+  thread(id: string): Thread | undefined {
+    return this.members.find((member) => member.id === id)?.thread;
   }
 
   /** Starts or drains threads until `n` run; resolves when the new ones announced themselves. */
@@ -85,7 +94,30 @@ export class LocalCluster {
     });
     const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
     thread.on('error', (error) => console.error(`rivulet worker thread ${id} failed:`, error));
-    return { id, thread, exited, stopRelay: relayPort(this.bus, thread) };
+    const member: Member = { id, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false };
+    void exited.then(() => this.onExit(member));
+    return member;
+  }
+
+  /**
+   * A thread that exits unasked is lost at once (its tasks are sent again without waiting for
+   * missed heartbeats) and replaced, so the cluster keeps its size.
+   */
+  private onExit(member: Member): void {
+    member.stopRelay();
+    if (member.retiring) return;
+    const index = this.members.indexOf(member);
+    if (index < 0) return;
+    this.directory.forget(member.id);
+    if (this.state === 'closing' || this.state === 'closed') {
+      this.members.splice(index, 1);
+      return;
+    }
+    console.error(`rivulet: worker thread ${member.id} exited unexpectedly; starting a replacement`);
+    const replacement = this.spawn();
+    this.members[index] = replacement;
+    this.replaced++;
+    this.announced(replacement).catch((error: unknown) => console.error('rivulet: the replacement worker thread failed:', error));
   }
 
   /** Resolves once the thread's first heartbeat arrived; rejects if it exits or takes too long. */
@@ -102,8 +134,8 @@ export class LocalCluster {
 
   /** Asks the thread to drain; it exits once its tasks are done. */
   private async retire(member: Member): Promise<void> {
+    member.retiring = true;
     this.bus.publish(this.options.subjects.drainWorker(member.id), null);
     await member.exited;
-    member.stopRelay();
   }
 }

@@ -131,6 +131,11 @@ export class WorkerDirectory {
     if (!wasReady && beat.phase === 'ready') for (const listener of this.listeners) listener.workerJoined();
   }
 
+  /** Worker `id` is known to be gone (its thread exited): its tasks are re-dispatched now. */
+  forget(id: string): void {
+    this.lose(id);
+  }
+
   private lose(id: string): void {
     if (!this.workers.delete(id)) return;
     for (const listener of this.listeners) listener.workerLost(id);

@@ -290,6 +290,30 @@ describe.each(deployments)('$name deployment', (deployment) => {
     }
   });
 
+  if (deployment.name === 'threads') {
+    test('a terminated thread: its tasks are sent again, all 500 results arrive once and in order, a new thread takes its place', async () => {
+      const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+      const source = new Stream<number>();
+      const out = source.scatter({ client }).map(slowInc).buffer(16).gather().sinkToList();
+      const cluster = client.localCluster;
+      if (cluster === undefined) throw new Error('no local cluster');
+      const victim = client.workers()[0].id;
+      const emitting = (async () => {
+        for (let i = 0; i < 500; i++) await source.emit(i);
+      })();
+      await waitFor(() => out.length >= 50, 10_000, '50 results');
+      await cluster.thread(victim)?.terminate();
+      await emitting;
+      await source.drain();
+      expect(out).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+      expect(cluster.replaced).toBe(1);
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining(`worker thread ${victim} exited unexpectedly`));
+      logged.mockRestore();
+      await waitFor(() => client.workers().length === 2, 10_000, 'the replacement thread');
+      expect(client.workers().map((worker) => worker.id)).not.toContain(victim);
+    }, 30_000);
+  }
+
   if (deployment.workers > 1) {
     test('two workers of concurrency 1 both run CPU-bound tasks', async () => {
       const source = new Stream<number>();
