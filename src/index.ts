@@ -32,3 +32,25 @@ export { Worker, type WorkerOptions } from './distributed/worker';
 export type { Remote, Unresolved } from './distributed/remote';
 export type { GatherOptions } from './distributed/gather-node';
 export type { ScatterOptions } from './nodes/scatter';
+export {
+  BusClosedError,
+  NoRespondersError,
+  RequestTimeoutError,
+  type Bus,
+  type BusStats,
+  type BusStatus,
+  type BusStatusEvent,
+  type BusWarning,
+  type BusWarningKind,
+  type Handler,
+  type Message,
+  type PublishOptions,
+  type RejectionKind,
+  type RequestOptions,
+  type SubscribeOptions,
+  type Subscription,
+} from './transport/bus';
+export { InProcessBus, type InProcessBusOptions } from './transport/in-process-bus';
+export { NatsBus, TlsConnectionError, type NatsBusOptions, type NatsTlsOptions } from './transport/nats-bus';
+export { Codec, DecodeError, EncodeError, type CodecLimits } from './transport/codec';
+export { connectionMachine, watchConnection, type ConnectionState, type WatchedConnection } from './actors/connection';
