@@ -10,7 +10,7 @@ import type { Dashboard, DashboardOptions } from '../inspect/server';
 import { InProcessBus } from '../transport/in-process-bus';
 import type { Bus } from '../transport/bus';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
-import { requirePositiveInteger } from '../validate';
+import { requireInterval, requirePositiveInteger } from '../validate';
 import { LocalCluster } from './local-cluster';
 import { connectNats } from './nats';
 import { DEFAULT_HEARTBEAT_INTERVAL, loadTaskModules, Worker } from './worker';
@@ -36,6 +36,37 @@ export interface ClientOptions {
   [natsOption: string]: unknown;
 }
 
+export interface CloseOptions {
+  /**
+   * Milliseconds to wait for elements still in flight (default 60 000; `Infinity` waits for ever).
+   * When it runs out, the pending elements fail with a `CloseTimeoutError` and `close()` rejects with it.
+   */
+  timeout?: number;
+}
+
+/** `close()` gave up waiting: `pending` elements were still waiting for a worker or a result. */
+export class CloseTimeoutError extends Error {
+  override readonly name = 'CloseTimeoutError';
+  constructor(
+    readonly pending: number,
+    readonly timeout: number,
+    workers: number,
+  ) {
+    super(`client.close() timed out after ${timeout} ms with ${pending} element(s) still pending (${workers} worker(s) available)`);
+  }
+}
+
+/** What `close()` waits for: a gather's segment. */
+export interface Segment {
+  /** Resolves once every element it accepted was delivered or failed. */
+  finishSegment(): Promise<void>;
+  /** Elements accepted and not delivered yet. */
+  readonly pendingElements: number;
+  /** Fails every pending element with `error`, so that `finishSegment()` can resolve. */
+  abandon(error: Error): void;
+}
+
+const DEFAULT_CLOSE_TIMEOUT = 60_000;
 const CLIENT_OPTIONS = new Set(['workers', 'tasks', 'servers', 'prefix', 'pool', 'concurrency', 'heartbeatInterval', 'lease']);
 const EMBEDDED_CONCURRENCY = 1024;
 const DEFAULT_LEASE = 3_600_000;
@@ -53,7 +84,7 @@ export class Client {
   private bus: Bus | undefined = undefined;
   private readonly ready: Promise<void>;
   private readonly pendingSetups: Array<(bus: Bus) => void> = [];
-  private readonly drainers = new Set<() => Promise<void>>();
+  private readonly segments = new Set<Segment>();
   private embeddedWorker: Worker | undefined = undefined;
   private cluster: LocalCluster | undefined = undefined;
   private segmentCount = 0;
@@ -140,20 +171,25 @@ export class Client {
     return `${this.id}-${++this.segmentCount}`;
   }
 
-  /** Segments register their drain so that `close()` waits for their work first. */
-  track(drain: () => Promise<void>): void {
-    this.drainers.add(drain);
+  /** Segments register so that `close()` waits for their work first. */
+  track(segment: Segment): void {
+    this.segments.add(segment);
   }
 
-  /** Waits for in-flight work, then stops local workers and closes the bus. */
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  /**
+   * Waits (at most `timeout` ms) for in-flight work, then stops local workers and closes the bus.
+   * Rejects with a `CloseTimeoutError` when elements were still pending at the timeout.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const timeout = options.timeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (timeout !== Infinity) requireInterval('timeout', timeout);
+    this.closing ??= this.shutdown(timeout);
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(timeout: number): Promise<void> {
     await this.ready.catch(() => {});
-    await Promise.all([...this.drainers].map((drain) => drain()));
+    const failure = await this.finishSegments(timeout);
     await Promise.all(this.dashboards.splice(0).map((dashboard) => dashboard.close()));
     await this.embeddedWorker?.drain();
     await this.cluster?.close();
@@ -161,6 +197,27 @@ export class Client {
     await this.bus?.drain();
     await this.controlBus.close();
     if (current === this) current = undefined;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Waits for every segment's elements; past `timeout`, fails the pending ones and returns why. */
+  private async finishSegments(timeout: number): Promise<CloseTimeoutError | undefined> {
+    const segments = [...this.segments];
+    const finished = Promise.all(segments.map((segment) => segment.finishSegment()));
+    if (timeout === Infinity) {
+      await finished;
+      return undefined;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeout)));
+    const timedOut = await Promise.race([finished.then(() => false), expired]);
+    clearTimeout(timer);
+    if (!timedOut) return undefined;
+    const pending = segments.reduce((sum, segment) => sum + segment.pendingElements, 0);
+    const error = new CloseTimeoutError(pending, timeout, this.directory.size);
+    for (const segment of segments) segment.abandon(error);
+    await finished;
+    return error;
   }
 
   private attach(bus: Bus): void {

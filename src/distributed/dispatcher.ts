@@ -152,6 +152,11 @@ export class Dispatcher implements DirectoryListener {
     this.retryTimers.add(timer);
   }
 
+  private cancelRetries(): void {
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+
   private takeOutOfWaiting(entry: TaskEntry): void {
     if (entry.worker !== undefined) return;
     const index = this.waiting.indexOf(entry);
@@ -166,6 +171,18 @@ export class Dispatcher implements DirectoryListener {
       this.waiting.splice(at, 0, entry);
     }
     this.pump();
+  }
+
+  /** Gives up on every element not completed yet (the client closes): returns them, oldest first. */
+  abandon(): TaskEntry[] {
+    const entries = [...this.inFlight.values()].sort((a, b) => a.seq - b.seq);
+    for (const entry of entries) this.options.directory.release(entry.worker);
+    this.inFlight.clear();
+    this.waiting.length = 0;
+    this.blocked = undefined;
+    this.tasksInFlight = 0;
+    this.cancelRetries();
+    return entries;
   }
 
   drainStarted(): void {
@@ -207,8 +224,7 @@ export class Dispatcher implements DirectoryListener {
   }
 
   close(): void {
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
+    this.cancelRetries();
     this.creditSubscription.unsubscribe();
     this.stopListening();
     this.actor.stop();

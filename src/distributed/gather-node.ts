@@ -11,7 +11,7 @@ import { reportInspection } from '../inspect/inspection';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
 import type { Message } from '../transport/bus';
 import { PROTOCOL_VERSION, readResultBatch, type CreditGrant, type ResultBatch, type TaskFailure, type WireResult } from '../transport/protocol';
-import type { Client } from './client';
+import type { Client, Segment } from './client';
 import { Dispatcher, type TaskEntry } from './dispatcher';
 import { RemoteValue } from './remote';
 
@@ -22,10 +22,11 @@ export interface GatherOptions extends StreamOptions {
 
 interface Arrival {
   readonly entry: TaskEntry;
-  readonly result: WireResult;
+  /** `undefined` for an element abandoned when `close()` timed out. */
+  readonly result: WireResult | undefined;
 }
 
-export class GatherNode<T> extends Stream<T> {
+export class GatherNode<T> extends Stream<T> implements Segment {
   readonly dispatcher: Dispatcher;
   readonly pipeline: string;
   /** Results dropped because their sequence number was already delivered (re-sent tasks). */
@@ -38,6 +39,7 @@ export class GatherNode<T> extends Stream<T> {
   private outstanding = 0;
   private grants = 0;
   private readonly creditSubject: string;
+  private abandonedBy: Error | undefined = undefined;
   private readonly actor: Actor<typeof gatherMachine>;
 
   constructor(
@@ -63,7 +65,7 @@ export class GatherNode<T> extends Stream<T> {
     this.actor.subscribe({ error: (error) => this.reportError(undefined, error) });
     this.actor.start();
     client.onReady((bus) => bus.subscribe(client.subjects.results(this.pipeline), this.onResults));
-    client.track(() => this.drainSegment());
+    client.track(this);
   }
 
   override get kind(): string {
@@ -144,6 +146,10 @@ export class GatherNode<T> extends Stream<T> {
 
   /** Emits a result's values downstream; a Promise while downstream applies back pressure. */
   private deliver({ entry, result }: Arrival): Promise<void> | undefined {
+    if (result === undefined) {
+      this.fail(entry, this.abandonedBy);
+      return undefined;
+    }
     if (!result.ok) {
       this.fail(entry, new PipelineError(String(this), entry.value, remoteError(result.error), result.task, entry.seq));
       return undefined;
@@ -190,7 +196,20 @@ export class GatherNode<T> extends Stream<T> {
     this.client.controlBus.publish(this.creditSubject, grant);
   }
 
-  private async drainSegment(): Promise<void> {
+  get pendingElements(): number {
+    return this.outstanding;
+  }
+
+  abandon(error: Error): void {
+    this.abandonedBy = error;
+    for (const entry of this.dispatcher.abandon()) {
+      if (this.ordered) this.arrived.set(entry.seq, { entry, result: undefined });
+      else this.queue.push({ entry, result: undefined });
+    }
+    this.deliverReady();
+  }
+
+  async finishSegment(): Promise<void> {
     this.dispatcher.drainStarted();
     for (let wait = this.settled(); wait !== undefined; wait = this.settled()) await wait;
     this.dispatcher.drainEnded();

@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { Client, Stream } from '../../src';
+import { ArgumentRangeError, Client, Stream } from '../../src';
+import { CloseTimeoutError } from '../../src/distributed/client';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import { isPending } from '../support/is-pending';
 import { NatsServer } from '../support/nats-server';
 import { waitFor } from '../support/wait-for';
-import { linger } from './fixtures/tasks';
+import { linger, slowInc } from './fixtures/tasks';
 import { exited, startWorkerProcess } from './support/deployments';
 
 const START = 20_000;
@@ -14,8 +15,8 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
   const children: ChildProcess[] = [];
   let prefixCount = 0;
 
-  function worker(prefix: string): ChildProcess {
-    const child = startWorkerProcess(server.url, prefix);
+  function worker(prefix: string, extra: string[] = []): ChildProcess {
+    const child = startWorkerProcess(server.url, prefix, extra);
     children.push(child);
     return child;
   }
@@ -57,18 +58,38 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
     await client.close();
   }, 30_000);
 
-  test('tasks of a killed worker are sent again; every element yields one result', async () => {
+  test('close() with no workers and pending elements rejects after its timeout, saying how many were pending', async () => {
+    const client = await connectedClient(freshPrefix(), 0);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(linger).buffer(2).gather();
+    const errors = gathered.errors.sinkToList();
+    const emits = [0, 1, 2].map((i) => Promise.resolve(source.emit(i)).catch((error: unknown) => error));
+    expect(() => client.close({ timeout: -1 })).toThrow(ArgumentRangeError);
+    const started = Date.now();
+    const failure = await client.close({ timeout: 200 }).catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(failure).toBeInstanceOf(CloseTimeoutError);
+    expect(failure).toMatchObject({ pending: 3, message: expect.stringContaining('3 element(s) still pending (0 worker(s) available)') });
+    const settled = await Promise.all(emits);
+    expect(settled.filter((outcome) => outcome === failure).length + errors.length).toBe(3);
+    await source.drain();
+  }, 30_000);
+
+  test('tasks of a killed worker are sent again; all 500 elements yield one result each, in order', async () => {
     const prefix = freshPrefix();
-    const victim = worker(prefix);
-    worker(prefix);
+    const victim = worker(prefix, ['--concurrency', '4']);
+    worker(prefix, ['--concurrency', '4']);
     const client = await connectedClient(prefix, 2);
     const source = new Stream<number>();
-    const out = source.scatter({ client }).map(linger).buffer(8).gather().sinkToList();
-    for (let i = 0; i < 4; i++) await source.emit(i);
-    await waitFor(() => client.workers().every((info) => info.inFlight === 2), 5000, 'both workers to run two tasks');
+    const out = source.scatter({ client }).map(slowInc).buffer(16).gather().sinkToList();
+    const emitting = (async () => {
+      for (let i = 0; i < 500; i++) await source.emit(i);
+    })();
+    await waitFor(() => out.length >= 50 && client.workers().every((info) => info.inFlight > 0), 10_000, '50 results and both workers busy');
     victim.kill('SIGKILL');
+    await emitting;
     await source.drain();
-    expect(out).toEqual([0, 1, 2, 3]);
+    expect(out).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
     expect(client.workers()).toHaveLength(1);
     await client.close();
   }, 30_000);
