@@ -187,10 +187,10 @@ export class Worker {
 
   /** Runs the chain; with a batch `timeout`, an attempt that runs longer fails (its late result is never sent). */
   private runAttempt(batch: TaskBatch, task: WireTask): Promise<ChainOutput> {
-    const run = runChain(batch.chain, task.value, task.states, this.allowLocalFunctions);
     const timeout = batch.timeout;
-    if (timeout === undefined) return run;
+    if (timeout === undefined) return runChain(batch.chain, task.value, task.states, this.allowLocalFunctions);
     const started = Date.now();
+    const run = runChain(batch.chain, task.value, task.states, this.allowLocalFunctions);
     const last = batch.chain[batch.chain.length - 1];
     const timedOut = (): StepFailure => new StepFailure(last, new TaskTimeoutError(`the task ran longer than its timeout of ${timeout} ms`));
     return new Promise<ChainOutput>((resolve, reject) => {

@@ -1,10 +1,11 @@
 import { Client, Stream } from '../../src';
-import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type ResultBatch } from '../../src/transport/protocol';
 import { Worker } from '../../src/distributed/worker';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { Subjects } from '../../src/transport/subjects';
 import { parseWorkerArgs } from '../../src/cli/worker';
-import { inc } from './fixtures/tasks';
+import { waitFor } from '../support/wait-for';
+import { inc, whereSpun } from './fixtures/tasks';
 
 const batch = { v: PROTOCOL_VERSION, pipeline: 'p', reply: 'r.p', chain: [{ op: 'map', task: 'inc' }], tasks: [{ seq: 0, attempt: 0, value: 1 }] };
 
@@ -15,6 +16,8 @@ describe('distributed protocol', () => {
     expect(() => readTaskBatch({ ...batch, chain: [{ op: 'eval', task: 'x' }] })).toThrow(ProtocolError);
     expect(() => readTaskBatch({ ...batch, tasks: [{ seq: 'a' }] })).toThrow(ProtocolError);
     expect(() => readTaskBatch(null)).toThrow(ProtocolError);
+    expect(readTaskBatch({ ...batch, timeout: 50 })).toMatchObject({ timeout: 50 });
+    for (const timeout of [0, -1, 'soon', Infinity]) expect(() => readTaskBatch({ ...batch, timeout })).toThrow('malformed task batch: bad timeout');
     expect(() => readResultBatch({ v: PROTOCOL_VERSION, worker: 'w', results: [{ seq: 0, attempt: 0, ok: true }] })).toThrow(ProtocolError);
     expect(() => readHeartbeat({ v: PROTOCOL_VERSION, id: 'w', pool: 'default', capacity: -1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval: 1 })).toThrow(ProtocolError);
     expect(() => readCreditGrant({ v: PROTOCOL_VERSION, credits: 1.5 })).toThrow(ProtocolError);
@@ -29,7 +32,7 @@ describe('distributed protocol', () => {
     bus.subscribe('r.p', (message) => results.push(message.data));
     bus.publish(subjects.workerTasks('w1'), { ...batch, chain: [{ op: 'map', task: 'notRegistered', fn: 'process.exit' }] });
     bus.publish(subjects.workerTasks('w1'), 'garbage');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => results.length === 1, 5000, 'the error result');
     expect(results).toEqual([
       { v: PROTOCOL_VERSION, worker: 'w1', results: [{ seq: 0, attempt: 0, ok: false, task: 'notRegistered', error: expect.objectContaining({ name: 'UnknownTaskError' }) }] },
     ]);
@@ -39,6 +42,28 @@ describe('distributed protocol', () => {
     await worker.drain();
     expect(worker.state).toBe('stopped');
     expect(inc(1)).toBe(2);
+  });
+
+  test('a worker fails an attempt that runs past the batch timeout, a synchronous one too, and never sends its late result', async () => {
+    const bus = new InProcessBus();
+    const subjects = new Subjects();
+    const worker = await new Worker({ bus, id: 'w2', concurrency: 2 }).start();
+    const results: ResultBatch[] = [];
+    bus.subscribe('r.p', (message) => results.push(message.data as ResultBatch));
+    const tasks = [
+      { seq: 0, attempt: 0, value: 60 },
+      { seq: 1, attempt: 0, value: 0 },
+    ];
+    bus.publish(subjects.workerTasks('w2'), { ...batch, chain: [{ op: 'map', task: 'whereSpun' }], timeout: 30, tasks });
+    bus.publish(subjects.workerTasks('w2'), { ...batch, chain: [{ op: 'map', task: 'linger' }], timeout: 30, tasks: [{ seq: 2, attempt: 1, value: 5 }] });
+    await waitFor(() => results.flatMap((batch) => batch.results).length === 3, 5000, 'three results');
+    await worker.drain();
+    const bySeq = new Map(results.flatMap((batch) => batch.results).map((result) => [result.seq, result]));
+    expect(bySeq.get(0)).toMatchObject({ ok: false, task: 'whereSpun', error: { name: 'TimeoutError', message: 'the task ran longer than its timeout of 30 ms' } });
+    expect(bySeq.get(1)).toMatchObject({ ok: true });
+    expect(bySeq.get(2)).toMatchObject({ attempt: 1, ok: false, task: 'linger', error: { name: 'TimeoutError' } });
+    expect(results.flatMap((batch) => batch.results)).toHaveLength(3);
+    expect(whereSpun(0)).toContain(':');
   });
 
   test('rivulet worker arguments', () => {
