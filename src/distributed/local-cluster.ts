@@ -27,6 +27,8 @@ interface Member {
   readonly stopRelay: () => void;
   /** Asked to drain: its exit is expected. */
   retiring: boolean;
+  /** Its first heartbeat arrived: only such threads are replaced (one failing at start would loop). */
+  started: boolean;
 }
 
 /** How long a thread may take to load its tasks and announce itself. */
@@ -94,7 +96,7 @@ export class LocalCluster {
     });
     const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
     thread.on('error', (error) => console.error(`rivulet worker thread ${id} failed:`, error));
-    const member: Member = { id, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false };
+    const member: Member = { id, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false, started: false };
     void exited.then(() => this.onExit(member));
     return member;
   }
@@ -109,7 +111,7 @@ export class LocalCluster {
     const index = this.members.indexOf(member);
     if (index < 0) return;
     this.directory.forget(member.id);
-    if (this.state === 'closing' || this.state === 'closed') {
+    if (!member.started || this.state === 'closing' || this.state === 'closed') {
       this.members.splice(index, 1);
       return;
     }
@@ -130,6 +132,7 @@ export class LocalCluster {
       if (Date.now() > deadline) throw new Error(`worker thread ${member.id} did not announce itself within ${START_TIMEOUT} ms`);
       await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL));
     }
+    member.started = true;
   }
 
   /** Asks the thread to drain; it exits once its tasks are done. */
