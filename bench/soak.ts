@@ -26,6 +26,9 @@ const DRAIN_TIMEOUT_MS = 60_000;
 const STALL_TIMEOUT_MS = 60_000;
 const WORKER_START_TIMEOUT_MS = 30_000;
 const PROGRESS_EVERY_MS = 10_000;
+/** A pause in deliveries this long is reported (a lost worker is noticed after 3 heartbeats, 750 ms). */
+const PAUSE_REPORTED_MS = 500;
+const MAX_PAUSES_REPORTED = 100;
 /** Emits between forced yields, so kill and progress timers run even while emit stays synchronous. */
 const YIELD_EVERY = 1024;
 
@@ -108,6 +111,11 @@ class Soak {
   private server: NatsServer | undefined = undefined;
   private client: Client | undefined = undefined;
   private readonly workers: ChildProcess[] = [];
+  /** Worker id of each process, once it said it is ready. */
+  private readonly workerIds = new Map<ChildProcess, string>();
+  private gathered: GatherNode<number> | undefined = undefined;
+  private lastDeliveryAt = 0;
+  private pauses = 0;
   private readonly events: Event[] = [];
   /** Set again when emission starts: the duration and event times count from there. */
   private started = Date.now();
@@ -116,6 +124,8 @@ class Soak {
   private readonly timers: NodeJS.Timeout[] = [];
   private faults: Promise<void> = Promise.resolve();
   private stopFaults = false;
+  /** Set on SIGINT/SIGTERM: the emit loop ends at its next element. */
+  private interrupted = false;
   readonly ledger = new DeliveryLedger();
   emitted = 0;
   failedEmits = 0;
@@ -137,7 +147,8 @@ class Soak {
 
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(inc).buffer(WINDOW).gather() as GatherNode<number>;
-    gathered.sink((result: number) => this.ledger.record(result - 1));
+    this.gathered = gathered;
+    gathered.sink((result: number) => this.delivered(result - 1));
 
     const durationMs = this.settings.minutes * 60_000;
     this.started = Date.now();
@@ -156,7 +167,7 @@ class Soak {
 
   /** Emits consecutive ids until `deadline`; false if one emit stayed pending past the stall timeout. */
   private async emitUntil(source: Stream<number>, deadline: number): Promise<boolean> {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.interrupted) {
       const id = this.emitted++;
       const pending = source.emit(id);
       if (pending !== undefined) {
@@ -202,6 +213,16 @@ class Soak {
     })().catch((error: unknown) => this.log(`fault injection failed: ${String(error)}`));
   }
 
+  /** Records the id; a gap in deliveries long enough to be a lost worker's tasks waiting to be re-sent becomes an event. */
+  private delivered(id: number): void {
+    const now = Date.now();
+    if (this.ledger.delivered > 0 && now - this.lastDeliveryAt >= PAUSE_REPORTED_MS && this.pauses++ < MAX_PAUSES_REPORTED) {
+      this.event(`deliveries paused ${now - this.lastDeliveryAt} ms before id ${id}`);
+    }
+    this.lastDeliveryAt = now;
+    this.ledger.record(id);
+  }
+
   private between([low, high]: readonly [number, number]): number {
     return low + (high - low) * this.random();
   }
@@ -210,10 +231,12 @@ class Soak {
     const alive = this.workers.filter((child) => child.exitCode === null && child.signalCode === null);
     const victim = alive[Math.floor(this.random() * alive.length)];
     if (victim === undefined) return;
+    const id = this.workerIds.get(victim);
+    const running = this.client?.workers().find((info) => info.id === id)?.inFlight ?? 0;
+    const sent = this.gathered?.dispatcher.tasksInFlight ?? 0;
     victim.kill('SIGKILL');
-    this.event(`SIGKILL worker pid ${victim.pid} (${this.client?.workers().length ?? 0} live); starting a replacement`);
-    const id = await this.startWorker();
-    this.event(`replacement worker ${id} ready`);
+    this.event(`SIGKILL worker ${id} (pid ${victim.pid}; ${running} tasks at its last heartbeat, ${sent} in flight over all workers); starting a replacement`);
+    this.event(`replacement worker ${await this.startWorker()} ready`);
   }
 
   private async restartServer(): Promise<void> {
@@ -226,7 +249,9 @@ class Soak {
     const child = startWorkerProcess(this.server!.url, TASKS, ['--prefix', this.prefix, '--heartbeat', String(HEARTBEAT_MS)]);
     this.workers.push(child);
     child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
-    return workerReady(child, WORKER_START_TIMEOUT_MS);
+    const id = await workerReady(child, WORKER_START_TIMEOUT_MS);
+    this.workerIds.set(child, id);
+    return id;
   }
 
   private async waitForWorkers(count: number): Promise<void> {
@@ -267,9 +292,12 @@ class Soak {
 
   /** Kills every worker, closes the client (bounded) and stops the server. */
   async cleanUp(): Promise<void> {
+    this.interrupted = true;
     this.stopFaults = true;
     for (const timer of this.timers) clearInterval(timer);
     for (const child of this.workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // Tasks the dispatcher queued this turn are sent on the next one: let that happen before the bus closes.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     if (this.client !== undefined) await withTimeout(this.client.close(), 5000);
     await this.server?.stop();
   }
