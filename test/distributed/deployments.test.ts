@@ -20,7 +20,7 @@ describe.each(deployments)('$name deployment', (deployment) => {
   const attempted = (ids: readonly number[], n: number): Attempted[] => ids.map((id) => ({ dir: tempDir(), id, n }));
   beforeAll(async () => {
     client = await deployment.start();
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await deployment.stop();
   }, 30_000);

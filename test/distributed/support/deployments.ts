@@ -11,7 +11,7 @@ import { waitFor } from '../../support/wait-for';
 export const TASKS_MODULE = path.join(__dirname, '..', 'fixtures', 'tasks.ts');
 const ROOT = path.join(__dirname, '..', '..', '..');
 const HEARTBEAT_INTERVAL = 100;
-const WORKER_START_TIMEOUT = 20_000;
+const WORKER_START_TIMEOUT = 45_000;
 
 export interface Deployment {
   readonly name: 'embedded' | 'threads' | 'nats';
