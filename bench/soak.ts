@@ -232,10 +232,9 @@ class Soak {
     const victim = alive[Math.floor(this.random() * alive.length)];
     if (victim === undefined) return;
     const id = this.workerIds.get(victim);
-    const running = this.client?.workers().find((info) => info.id === id)?.inFlight ?? 0;
-    const sent = this.gathered?.dispatcher.tasksInFlight ?? 0;
+    const inFlight = this.gathered?.dispatcher.tasksInFlight ?? 0;
     victim.kill('SIGKILL');
-    this.event(`SIGKILL worker ${id} (pid ${victim.pid}; ${running} tasks at its last heartbeat, ${sent} in flight over all workers); starting a replacement`);
+    this.event(`SIGKILL worker ${id} (pid ${victim.pid}; ${inFlight} tasks in flight over all workers); starting a replacement`);
     this.event(`replacement worker ${await this.startWorker()} ready`);
   }
 
