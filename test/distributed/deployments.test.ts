@@ -318,10 +318,11 @@ describe.each(deployments)('$name deployment', (deployment) => {
     test('two workers of concurrency 1 both run CPU-bound tasks', async () => {
       const source = new Stream<number>();
       const out = source.scatter({ client }).map(whereSpun).buffer(4).gather().sinkToList();
-      const start = Date.now();
       await emitAll(source, [100, 100, 100, 100]);
-      expect(new Set(out).size).toBe(2);
-      expect(Date.now() - start).toBeLessThan(380);
+      expect(new Set(out.map((spin) => spin.where)).size).toBe(2);
+      // Wall-clock bounds fail on a loaded machine; spins on two workers that overlap in time do not.
+      const overlapping = out.some((a) => out.some((b) => a.where !== b.where && a.start < b.end && b.start < a.end));
+      expect(overlapping).toBe(true);
     });
   }
 });
