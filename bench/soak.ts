@@ -132,8 +132,6 @@ class Soak {
 
   constructor(private readonly settings: Settings) {
     this.random = seededRandom(settings.seed);
-    // startWorkerProcess adds one process 'exit' hook per worker (SIGKILL on exit); a long run starts many.
-    process.setMaxListeners(settings.workers + Math.ceil((settings.minutes * 60_000) / KILL_EVERY_MS[0]) + 20);
   }
 
   async run(): Promise<boolean> {

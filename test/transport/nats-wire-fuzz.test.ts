@@ -7,12 +7,12 @@
 import { expect as jestExpect } from '@jest/globals';
 import fc from 'fast-check';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { Unpackr } from 'msgpackr/unpack-no-eval';
 import { NatsBus, REJECTED_HEADER } from '../../src/transport/nats-bus';
 import { Codec, CODEC_VERSION, DecodeError, type CodecLimits } from '../../src/transport/codec';
 import type { RejectionKind } from '../../src/transport/bus';
 import { NatsServer } from '../support/nats-server';
 import { waitFor } from '../support/wait-for';
+import { byteMutation } from '../support/byte-mutations';
 
 const SEED = 20_261_121;
 const GENERATED_MESSAGES = 10_000;
@@ -51,30 +51,10 @@ const wireValue = fc.oneof(
   fc.array(fc.integer(), { maxLength: 4 }).map((items) => new Set(items)),
 );
 
-type Mutation = (bytes: Uint8Array) => Uint8Array;
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constant((bytes: Uint8Array) => bytes),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })).map(([at, mask]): Mutation => (bytes) => {
-    const copy = bytes.slice();
-    copy[at % copy.length] ^= mask;
-    return copy;
-  }),
-  fc.nat().map((at): Mutation => (bytes) => bytes.subarray(0, at % bytes.length)),
-  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([at, inserted]): Mutation => (bytes) => {
-    const cut = at % (bytes.length + 1);
-    return Uint8Array.from([...bytes.subarray(0, cut), ...inserted, ...bytes.subarray(cut)]);
-  }),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 8 })).map(([at, count]): Mutation => (bytes) => {
-    const cut = at % bytes.length;
-    return Uint8Array.from([...bytes.subarray(0, cut), ...bytes.subarray(cut + count)]);
-  }),
-);
-
 const generatedBytes = fc.oneof(
   { weight: 3, arbitrary: fc.uint8Array({ maxLength: 64 }) },
   { weight: 3, arbitrary: fc.uint8Array({ maxLength: 64 }).map((tail) => Uint8Array.from([0x92, CODEC_VERSION, ...tail])) },
-  { weight: 4, arbitrary: fc.tuple(wireValue, mutation).map(([value, mutate]) => mutate(oracle.encode(value))) },
+  { weight: 4, arbitrary: fc.tuple(wireValue, byteMutation).map(([value, mutate]) => mutate(oracle.encode(value))) },
 );
 
 const wireCase = fc.record({ bytes: generatedBytes, reply: fc.integer({ min: 0, max: 3 }).map((n) => n === 0) });
@@ -124,20 +104,6 @@ function isWireValue(value: unknown): boolean {
   return (prototype === Object.prototype || prototype === null) && Object.values(value).every(isWireValue);
 }
 
-/**
- * msgpackr decodes the never-used byte 0xc1 to its shared, mutable `C1` object instead of failing;
- * the codec lets it through (known gap, see the failing test below). Values holding it are
- * tolerated here so the rest of the fuzz keeps guarding.
- */
-const NEVER_USED_MARKER: unknown = new Unpackr().unpack(Uint8Array.of(0xc1));
-
-function containsNeverUsedMarker(value: unknown): boolean {
-  if (value === NEVER_USED_MARKER) return true;
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array || value instanceof Date) return false;
-  const children = value instanceof Map ? [...value].flat() : value instanceof Set ? [...value] : Object.values(value);
-  return children.some(containsNeverUsedMarker);
-}
-
 describe('NatsBus wire fuzz', () => {
   let server: NatsServer;
   let raw: NatsConnection;
@@ -182,7 +148,7 @@ describe('NatsBus wire fuzz', () => {
       await waitFor(() => replies.size === expectedReplies, 10_000, 'a reply to every message that asked for one');
 
       expect(handled).toEqual(outcomes.flatMap((outcome) => (outcome.accepted ? [outcome.value] : [])));
-      expect(handled.filter((value) => !isWireValue(value) && !containsNeverUsedMarker(value))).toEqual([]);
+      expect(handled.filter((value) => !isWireValue(value))).toEqual([]);
       expect(Object.prototype).not.toHaveProperty('polluted');
       expect(bus.stats().rejected).toEqual(tally(outcomes));
       expect(bus.stats().handlerErrors).toBe(0);
