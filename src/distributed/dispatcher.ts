@@ -8,7 +8,8 @@ import { createActor, type Actor } from 'xstate';
 import { scatterMachine } from '../actors/scatter';
 import { reportInspection } from '../inspect/inspection';
 import type { Bus, Subscription } from '../transport/bus';
-import { PROTOCOL_VERSION, readCreditGrant, type TaskBatch, type WireResult, type WireTask } from '../transport/protocol';
+import { EncodeError } from '../transport/codec';
+import { describeFailure, PROTOCOL_VERSION, readCreditGrant, type ResultBatch, type TaskBatch, type WireResult, type WireTask } from '../transport/protocol';
 import type { Subjects } from '../transport/subjects';
 import type { CompiledChain } from './compiled-chain';
 import { retryDelay } from './task-policy';
@@ -278,10 +279,25 @@ export class Dispatcher implements DirectoryListener {
     for (const out of this.outgoing.values()) {
       const timeout = out.chain.policy.timeout;
       const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline, reply, chain: out.chain.steps, tasks: out.tasks, ...(timeout === undefined ? {} : { timeout }) };
-      bus.publish(subjects.workerTasks(out.worker), batch);
+      try {
+        bus.publish(subjects.workerTasks(out.worker), batch);
+      } catch (error) {
+        this.unsent(bus, reply, out.tasks, error);
+      }
     }
     this.outgoing.clear();
   };
+
+  /**
+   * A batch the bus would not take: elements that cannot be encoded fail (through the results
+   * subject, like any task failure); otherwise (the bus is closing) the tasks stay in flight and
+   * are sent again like any lost task.
+   */
+  private unsent(bus: Bus, reply: string, tasks: WireTask[], error: unknown): void {
+    if (!(error instanceof EncodeError)) return;
+    const results = tasks.map((task): WireResult => ({ seq: task.seq, attempt: task.attempt, ok: false, task: 'scatter', error: describeFailure(error) }));
+    bus.publish(reply, { v: PROTOCOL_VERSION, worker: 'client', results } satisfies ResultBatch);
+  }
 
   private onCredit(data: unknown): void {
     const { credits } = readCreditGrant(data);

@@ -10,9 +10,10 @@ import { PipelineError } from '../errors';
 import { reportInspection } from '../inspect/inspection';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
 import type { Message } from '../transport/bus';
-import { PROTOCOL_VERSION, readResultBatch, type CreditGrant, type ResultBatch, type TaskFailure, type WireResult } from '../transport/protocol';
+import { PROTOCOL_VERSION, ProtocolError, readResultBatch, type CreditGrant, type ResultBatch, type TaskFailure, type WireResult } from '../transport/protocol';
 import type { Client, Segment } from './client';
 import { Dispatcher, type TaskEntry } from './dispatcher';
+import { RejectionLog } from './rejection-log';
 import { RemoteValue } from './remote';
 
 export interface GatherOptions extends StreamOptions {
@@ -41,6 +42,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
   private readonly creditSubject: string;
   private abandonedBy: Error | undefined = undefined;
   private readonly actor: Actor<typeof gatherMachine>;
+  private readonly rejections = new RejectionLog('rivulet gather');
 
   constructor(
     upstream: Stream<unknown>,
@@ -89,7 +91,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
     try {
       batch = readResultBatch(message.data);
     } catch (error) {
-      console.error('rivulet gather: rejected a result message:', error instanceof Error ? error.message : error);
+      this.rejections.record(error instanceof ProtocolError ? error.kind : 'malformed', error instanceof Error ? error.message : String(error));
       return;
     }
     for (const result of batch.results) {

@@ -9,9 +9,12 @@ import { createActor, type Actor } from 'xstate';
 import { workerMachine, type WorkerState } from '../actors/worker';
 import { reportInspection } from '../inspect/inspection';
 import type { Bus, Message, Subscription } from '../transport/bus';
+import { EncodeError } from '../transport/codec';
+import { REJECTED_HEADER } from '../transport/nats-bus';
 import {
   describeFailure,
   PROTOCOL_VERSION,
+  ProtocolError,
   readTaskBatch,
   type Heartbeat,
   type ResultBatch,
@@ -25,6 +28,7 @@ import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
 import { requirePositiveInteger } from '../validate';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from './chain';
 import { connectNats } from './nats';
+import { addRejections, noRejections, RejectionLog, type RejectionCounts } from './rejection-log';
 
 export interface WorkerOptions {
   /** The bus to serve on; or `servers` to connect to NATS. */
@@ -64,8 +68,8 @@ export function loadTaskModules(modules: string | string[] | undefined): void {
 export class Worker {
   readonly id: string;
   readonly concurrency: number;
-  /** Task messages refused as malformed or of another protocol version. */
-  rejectedMessages = 0;
+  private readonly rejections: RejectionLog;
+  private busRejections: RejectionCounts = noRejections();
   private bus: Bus | undefined;
   private readonly subjects: Subjects;
   private readonly heartbeatInterval: number;
@@ -94,6 +98,7 @@ export class Worker {
     this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
     this.allowLocalFunctions = options.allowLocalFunctions ?? false;
+    this.rejections = new RejectionLog(`rivulet worker ${this.id}`);
     this.bus = options.bus;
     this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
     this.actor.subscribe({ error: (error) => console.error(`rivulet worker ${this.id}:`, error) });
@@ -104,6 +109,16 @@ export class Worker {
     return this.actor.getSnapshot().value as WorkerState;
   }
 
+  /** Task messages refused as malformed or of another protocol version (decoded, then refused). */
+  get rejectedMessages(): number {
+    return this.rejections.counts.malformed + this.rejections.counts['unknown-version'];
+  }
+
+  /** Everything refused, by kind: bytes the bus could not decode and task messages this worker refused. */
+  rejected(): RejectionCounts {
+    return this.bus === undefined ? { ...this.rejections.counts } : addRejections(this.bus.stats().rejected, this.rejections.counts);
+  }
+
   /** Loads the task modules, connects, subscribes and starts heartbeating. */
   async start(): Promise<this> {
     loadTaskModules(this.options.tasks);
@@ -112,6 +127,13 @@ export class Worker {
       this.bus = await connectNats(this.options.servers);
     }
     const bus = this.bus;
+    this.busRejections = bus.stats().rejected;
+    bus.onWarning?.((warning) => {
+      if (warning.kind !== 'rejected-message') return;
+      const now = bus.stats().rejected;
+      this.rejections.noteBus(this.busRejections, now, warning.detail ?? 'undecodable');
+      this.busRejections = now;
+    });
     this.subscriptions = [
       bus.subscribe(this.subjects.workerTasks(this.id), this.onTasks),
       bus.subscribe(this.subjects.drainWorker(this.id), () => void this.drain()),
@@ -146,13 +168,25 @@ export class Worker {
     try {
       batch = readTaskBatch(message.data);
     } catch (error) {
-      this.rejectedMessages++;
-      console.error(`rivulet worker ${this.id}: rejected a task message:`, error instanceof Error ? error.message : error);
+      this.refuse(message, error);
       return;
     }
     for (const task of batch.tasks) this.queue.push({ batch, task });
     this.startQueued();
   };
+
+  /** Counts and logs (once per kind) a task message it cannot run, and answers its reply subject with the reason. */
+  private refuse(message: Message, error: unknown): void {
+    const kind = error instanceof ProtocolError ? error.kind : 'malformed';
+    const reason = error instanceof Error ? error.message : String(error);
+    this.rejections.record(kind, reason);
+    if (message.reply === undefined) return;
+    try {
+      this.bus?.publish(message.reply, undefined, { headers: { [REJECTED_HEADER]: `${kind}: ${reason}` } });
+    } catch {
+      // The reply subject itself is unusable: nothing to answer.
+    }
+  }
 
   private startQueued(): void {
     while (this.running < this.concurrency && this.queueHead < this.queue.length) {
@@ -224,12 +258,23 @@ export class Worker {
   private readonly flushResults = (): void => {
     this.flushScheduled = false;
     if (this.bus === undefined || this.bus.status === 'closed') return;
-    for (const [reply, results] of this.outbox) {
-      const batch: ResultBatch = { v: PROTOCOL_VERSION, worker: this.id, results };
-      this.bus.publish(reply, batch);
-    }
+    for (const [reply, results] of this.outbox) this.publishResults(this.bus, reply, results);
     this.outbox.clear();
   };
+
+  /** A result that cannot be encoded (too deep, too large) fails its task instead of the worker. */
+  private publishResults(bus: Bus, reply: string, results: WireResult[]): void {
+    try {
+      bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results } satisfies ResultBatch);
+    } catch (error) {
+      if (!(error instanceof EncodeError)) {
+        console.error(`rivulet worker ${this.id}: could not send results to ${reply}:`, error instanceof Error ? error.message : error);
+        return;
+      }
+      const failed = results.map((result): WireResult => ({ seq: result.seq, attempt: result.attempt, ok: false, task: 'result', error: describeFailure(error) }));
+      bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results: failed } satisfies ResultBatch);
+    }
+  }
 
   private wakeIdleWaiters(): void {
     const waiters = this.idleWaiters;
@@ -256,6 +301,7 @@ export class Worker {
       failed: this.failed,
       phase: this.phase,
       interval: this.heartbeatInterval,
+      rejected: this.rejected(),
     };
     this.bus.publish(this.subjects.heartbeat, beat);
   }

@@ -3,6 +3,9 @@
  * structured-cloned to threads, handed over as they are in process). Every message read off a bus
  * goes through one of the `read*` guards, which reject anything malformed or of another version.
  */
+import type { RejectionKind } from './bus';
+import { isPublishSubject } from './subject-pattern';
+
 export const PROTOCOL_VERSION = 1;
 
 export type StepOp = 'map' | 'starmap' | 'filter' | 'pluck' | 'flatten' | 'accumulate';
@@ -76,6 +79,8 @@ export interface Heartbeat {
   readonly phase: WorkerPhase;
   /** Milliseconds until the next heartbeat: a worker silent for a few of these is lost. */
   readonly interval: number;
+  /** Messages the worker refused, by kind (undecodable bytes and protocol violations together). */
+  readonly rejected?: Readonly<Record<RejectionKind, number>>;
 }
 
 export interface CreditGrant {
@@ -83,8 +88,17 @@ export interface CreditGrant {
   readonly credits: number;
 }
 
+/** Why a message was refused: the same kinds the bus counts for bytes it cannot decode. */
+export type ProtocolRejection = Extract<RejectionKind, 'malformed' | 'unknown-version'>;
+
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
+  constructor(
+    message: string,
+    readonly kind: ProtocolRejection = 'malformed',
+  ) {
+    super(message);
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -93,7 +107,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function checkEnvelope(value: unknown, what: string): Record<string, unknown> {
   if (!isRecord(value)) throw new ProtocolError(`malformed ${what}: not an object`);
-  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`${what} of unknown protocol version ${String(value.v)}`);
+  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`${what} of unknown protocol version ${String(value.v)}`, 'unknown-version');
   return value;
 }
 
@@ -110,6 +124,7 @@ function isTask(value: unknown): value is WireTask {
 export function readTaskBatch(value: unknown): TaskBatch {
   const batch = checkEnvelope(value, 'task batch');
   if (typeof batch.pipeline !== 'string' || typeof batch.reply !== 'string') throw new ProtocolError('malformed task batch: pipeline and reply must be strings');
+  if (!isPublishSubject(batch.reply)) throw new ProtocolError('malformed task batch: reply is not a literal subject');
   if (!Array.isArray(batch.chain) || !batch.chain.every(isStep)) throw new ProtocolError('malformed task batch: bad chain');
   if (!Array.isArray(batch.tasks) || !batch.tasks.every(isTask)) throw new ProtocolError('malformed task batch: bad tasks');
   if (batch.timeout !== undefined && !(typeof batch.timeout === 'number' && batch.timeout > 0 && Number.isFinite(batch.timeout))) {

@@ -37,9 +37,14 @@ function isValid(subject: unknown, pattern: boolean): subject is string {
   return true;
 }
 
+/** Whether `subject` is a literal subject a message can be published to. */
+export function isPublishSubject(subject: unknown): subject is string {
+  return isValid(subject, false);
+}
+
 /** Throws unless `subject` is a literal subject a message can be published to. */
 export function checkPublishSubject(subject: unknown, argument = 'subject'): asserts subject is string {
-  if (!isValid(subject, false)) {
+  if (!isPublishSubject(subject)) {
     throw new ArgumentTypeError(argument, 'a literal NATS subject (non-empty tokens, no wildcards)', subject);
   }
 }

@@ -37,7 +37,7 @@ describe('distributed protocol', () => {
       { v: PROTOCOL_VERSION, worker: 'w1', results: [{ seq: 0, attempt: 0, ok: false, task: 'notRegistered', error: expect.objectContaining({ name: 'UnknownTaskError' }) }] },
     ]);
     expect(worker.rejectedMessages).toBe(1);
-    expect(logged).toHaveBeenCalledWith('rivulet worker w1: rejected a task message:', 'malformed task batch: not an object');
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('rivulet worker w1: refused a malformed message (malformed task batch: not an object)'));
     logged.mockRestore();
     await worker.drain();
     expect(worker.state).toBe('stopped');

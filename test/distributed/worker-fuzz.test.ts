@@ -6,7 +6,8 @@
  * should become: refused by the bus (bytes), refused by the worker (protocol) or run.
  *
  * Checked: the worker stays alive, answers what asked for a reply, and then serves a normal
- * pipeline correctly. What the worker does not do yet is pinned by `test.failing` cases.
+ * pipeline correctly; refusals are answered, counted by kind in the heartbeat and logged once per
+ * kind; input that once killed a worker (a bad reply subject, an unencodable result) no longer does.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -282,6 +283,23 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
     }
   }, 20_000);
 
+  test('an element too deeply nested to encode fails its own emit on the client; the elements after it flow', async () => {
+    const client = new Client({ servers: server.url, prefix: PREFIX });
+    try {
+      await client.whenReady();
+      await waitFor(() => client.workers().some((info) => info.id === workerId), 5000, 'the fuzzed worker');
+      const source = new Stream<[unknown]>();
+      const out = source.scatter({ client }).pluck(0).gather().sinkToList();
+      await source.emit([1]);
+      await expect(source.emit([nested(100)])).rejects.toThrow(/seq 1/);
+      await source.emit([3]);
+      await source.drain();
+      expect(out).toEqual([1, 3]);
+    } finally {
+      await client.close();
+    }
+  }, 20_000);
+
   test('garbage and forged batches on a running pipeline\'s result subject leave its results exact and in order', async () => {
     const client = new Client({ servers: server.url, prefix: PREFIX });
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -321,28 +339,28 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
 
   // ---- what the worker does not do yet (src/distributed/worker.ts, owned by the distributed side) ----
 
-  test.failing('task messages the worker refuses (protocol level) are answered with the reason when they carry a reply subject', () => {
+  test('task messages the worker refuses (protocol level) are answered with the reason when they carry a reply subject', () => {
     const asked = protocolRejections().filter(({ index }) => cases[index].reply);
     expect(asked.length).toBeGreaterThan(100);
     for (const { index, kind } of asked) expect(replies.get(index)?.headers?.get(REJECTED_HEADER)).toMatch(new RegExp(`^${kind}: `));
   });
 
-  test.failing('the heartbeat counts refused messages by kind (bus and protocol level together)', () => {
+  test('the heartbeat counts refused messages by kind (bus and protocol level together)', () => {
     const expected = Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<RejectionKind, number>;
     for (const { kind } of [...busRejections(), ...protocolRejections()]) expected[kind]++;
     const last = heartbeats.filter(({ beat }) => beat.id === workerId).pop()?.beat;
     expect(last?.rejected).toEqual(expected);
   });
 
-  test.failing('the worker logs refusals once per kind, not once per message', () => {
+  test('the worker logs refusals once per kind, not once per message', () => {
     const lines = stderr.split('\n').filter((line) => line.trim() !== '');
     expect(lines.length).toBeLessThanOrEqual(KINDS.length);
     for (const kind of KINDS) expect(lines.filter((line) => line.includes(kind)).length).toBeLessThanOrEqual(1);
   });
 
-  // These two crash the worker process today (an exception thrown in its result flush, outside any
-  // try): each runs against a worker of its own.
-  test.failing('a batch whose reply is not a literal subject is refused, and the worker stays alive', async () => {
+  // These two once crashed the worker process (a throw in its result flush): each runs against a
+  // worker of its own.
+  test('a batch whose reply is not a literal subject is refused, and the worker stays alive', async () => {
     const [victim, id] = victims[0];
     const victimSubjects = new Subjects(`${PREFIX}v0`);
     raw.publish(victimSubjects.workerTasks(id), oracle.encode(batchOf({ reply: 'not a subject' })));
@@ -351,7 +369,7 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
     expect(victim.exitCode).toBeNull();
   });
 
-  test.failing('a result nested too deep to encode fails that task, and the worker stays alive', async () => {
+  test('a result nested too deep to encode fails that task, and the worker stays alive', async () => {
     const [victim, id] = victims[1];
     const victimSubjects = new Subjects(`${PREFIX}v1`);
     raw.publish(victimSubjects.workerTasks(id), oracle.encode(batchOf({ chain: [], tasks: [{ seq: 0, attempt: 0, value: nested(61) }], reply: `${RESULTS_PREFIX}.deep` })));

@@ -1,0 +1,43 @@
+import type { RejectionKind } from '../transport/bus';
+
+export type RejectionCounts = Record<RejectionKind, number>;
+
+export function noRejections(): RejectionCounts {
+  return { malformed: 0, oversized: 0, 'too-deep': 0, 'unknown-version': 0 };
+}
+
+/**
+ * Refused messages, counted by kind and logged once per kind: a flood of garbage must not become
+ * a flood on stderr.
+ */
+export class RejectionLog {
+  readonly counts: RejectionCounts = noRejections();
+  private readonly logged = new Set<RejectionKind>();
+
+  constructor(private readonly who: string) {}
+
+  /** Counts a message this component refused itself. */
+  record(kind: RejectionKind, detail: string): void {
+    this.counts[kind]++;
+    this.logOnce(kind, detail);
+  }
+
+  /** Logs the kinds that grew in the bus's own counts (the bus counts those itself). */
+  noteBus(before: RejectionCounts, after: RejectionCounts, detail: string): void {
+    for (const kind of Object.keys(after) as RejectionKind[]) {
+      if (after[kind] > before[kind]) this.logOnce(kind, detail);
+    }
+  }
+
+  private logOnce(kind: RejectionKind, detail: string): void {
+    if (this.logged.has(kind)) return;
+    this.logged.add(kind);
+    console.error(`${this.who}: refused a ${kind} message (${detail}); later ${kind} messages are only counted`);
+  }
+}
+
+export function addRejections(a: RejectionCounts, b: RejectionCounts): RejectionCounts {
+  const sum = noRejections();
+  for (const kind of Object.keys(sum) as RejectionKind[]) sum[kind] = a[kind] + b[kind];
+  return sum;
+}
