@@ -25,7 +25,8 @@ export { startDashboard, type Dashboard, type DashboardOptions } from './inspect
 export type { DashboardState, InspectTarget, NodeView, Progress } from './inspect/model';
 export { HeartbeatDirectory, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerInfo } from './inspect/workers';
 export { inspectClient, startClientDashboard, type InspectableClient } from './inspect/client';
-export { Client, type ClientOptions, type Deployment } from './distributed/client';
+export { Client, CloseTimeoutError, type ClientOptions, type CloseOptions, type Deployment } from './distributed/client';
+export type { TaskPolicy } from './distributed/task-policy';
 export type { DistributedStream, DistributedOperators } from './distributed/distributed-stream';
 export { task, UnregisteredTaskError } from './distributed/tasks';
 export { Worker, type WorkerOptions } from './distributed/worker';
