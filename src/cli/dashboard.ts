@@ -46,6 +46,7 @@ export async function runDashboard(argv: string[], log: (line: string) => void =
   bus.subscribe(new Subjects(command.prefix).heartbeat, (message) => directory.receive(message.data));
   const tasks = new BusTaskFeed(command.prefix);
   tasks.attach(bus);
+  await bus.flush();
   let dashboard: Dashboard;
   try {
     dashboard = await startDashboard({ workers: directory, tasks }, { port: command.port, host: command.host });

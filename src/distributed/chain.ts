@@ -3,7 +3,7 @@
  * operators between `scatter()` and `gather()` compiles to; each element yields zero or more
  * values (`filter` drops, `flatten` expands) and the new state of each `accumulate` step.
  */
-import { isPromiseLike } from '../promise';
+import { isPromiseLike } from '../util/promise';
 import type { StepSpec, StepState } from '../transport/protocol';
 import { taskNamed } from './tasks';
 

@@ -11,13 +11,13 @@
 import type { AccumulateOptions } from '../nodes/accumulate';
 import type { CombineLatestOptions } from '../nodes/combine-latest';
 import type { ItemOf } from '../nodes/flatten';
-import type { ElementOf, ElementsOf } from '../nodes/join';
+import type { ElementOf, ElementsOf } from '../nodes/support/join';
 import type { PartitionOptions } from '../nodes/partition';
 import type { SlidingWindowOptions } from '../nodes/sliding-window';
 import type { UniqueOptions } from '../nodes/unique';
 import type { ZipOptions } from '../nodes/zip';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import type { TimedOptions } from '../timed-options';
+import type { TimedOptions } from '../nodes/support/timed-options';
 import type { StepOp, StepSpec, StepState } from '../transport/protocol';
 import { requireFunction, requirePositiveInteger } from '../validate';
 import type { Client } from './client';

@@ -1,6 +1,6 @@
 import { type Emitted, type StreamOptions, Stream } from '../stream';
-import { Fifo } from '../fifo';
-import { SerialRelay } from '../serial-relay';
+import { Fifo } from '../util/fifo';
+import { SerialRelay } from './support/serial-relay';
 import { requirePositiveInteger } from '../validate';
 
 declare module '../stream' {

@@ -1,6 +1,6 @@
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
 import { Stream, type Emitted } from '../stream';
-import { Join, LatestValues, requireStreams, splitTrailingOptions, unknownInputError, type ElementsOf } from './join';
+import { Join, LatestValues, requireStreams, splitTrailingOptions, unknownInputError, type ElementsOf } from './support/join';
 
 /** A joined stream, or its position among `[this, ...others]`. */
 export type EmitOnInput = Stream<unknown> | number;

@@ -1,5 +1,5 @@
 import { type Emitted, type StreamOptions, Stream } from '../stream';
-import { SerialRelay } from '../serial-relay';
+import { SerialRelay } from './support/serial-relay';
 
 declare module '../stream' {
   interface Stream<T> {

@@ -1,6 +1,6 @@
-import { emitDetached } from '../detached-emit';
+import { emitDetached } from './support/detached-emit';
 import { ArgumentTypeError } from '../errors';
-import { Fifo } from '../fifo';
+import { Fifo } from '../util/fifo';
 import { type Emitted, type StreamOptions, Stream } from '../stream';
 import { requireFunction, requirePositiveInteger } from '../validate';
 

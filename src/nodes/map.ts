@@ -1,5 +1,5 @@
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import { isPromiseLike } from '../promise';
+import { isPromiseLike } from '../util/promise';
 import { requireFunction } from '../validate';
 
 declare module '../stream' {

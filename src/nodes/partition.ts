@@ -1,8 +1,8 @@
 import { ArgumentTypeError } from '../errors';
-import { emitDetached } from '../detached-emit';
+import { emitDetached } from './support/detached-emit';
 import { systemScheduler, type Scheduler } from '../scheduler';
 import { Stream, type Emitted } from '../stream';
-import type { TimedOptions } from '../timed-options';
+import type { TimedOptions } from './support/timed-options';
 import { requireInterval, requirePositiveInteger } from '../validate';
 import { keyFunction, type KeySelector } from './support/key-selector';
 

@@ -1,6 +1,6 @@
 import { type Emitted, Stream } from '../stream';
-import { TimedNode } from '../timed-node';
-import type { TimedOptions } from '../timed-options';
+import { TimedNode } from './support/timed-node';
+import type { TimedOptions } from './support/timed-options';
 
 declare module '../stream' {
   interface Stream<T> {

@@ -1,6 +1,6 @@
 import { ArgumentTypeError } from '../errors';
 import { Stream } from '../stream';
-import type { TimedOptions } from '../timed-options';
+import type { TimedOptions } from './support/timed-options';
 import type { PartitionUniqueOptions } from './partition-unique';
 import { DistinctByKey, requireKeep } from './support/distinct-by-key';
 import { keyFunction } from './support/key-selector';

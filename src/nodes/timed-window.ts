@@ -1,8 +1,8 @@
-import { emitDetached } from '../detached-emit';
+import { emitDetached } from './support/detached-emit';
 import { ArgumentRangeError } from '../errors';
 import { type Emitted, Stream } from '../stream';
-import { TimedNode } from '../timed-node';
-import type { TimedOptions } from '../timed-options';
+import { TimedNode } from './support/timed-node';
+import type { TimedOptions } from './support/timed-options';
 
 declare module '../stream' {
   interface Stream<T> {

@@ -1,5 +1,5 @@
 import { Stream } from '../stream';
-import { requireStreams, type ElementOf } from './join';
+import { requireStreams, type ElementOf } from './support/join';
 
 declare module '../stream' {
   interface Stream<T> {

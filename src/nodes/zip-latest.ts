@@ -1,7 +1,7 @@
-import { Fifo } from '../fifo';
-import { ignore } from '../promise';
+import { Fifo } from '../util/fifo';
+import { ignore } from '../util/promise';
 import { Stream, type Emitted } from '../stream';
-import { Join, LatestValues, requireStreams, unknownInputError, type ElementsOf } from './join';
+import { Join, LatestValues, requireStreams, unknownInputError, type ElementsOf } from './support/join';
 
 declare module '../stream' {
   interface Stream<T> {

@@ -1,7 +1,7 @@
-import { Fifo } from '../fifo';
+import { Fifo } from '../util/fifo';
 import { Stream, type Emitted } from '../stream';
 import { requirePositiveInteger } from '../validate';
-import { Join, splitTrailingOptions, unknownInputError, type ElementsOf } from './join';
+import { Join, splitTrailingOptions, unknownInputError, type ElementsOf } from './support/join';
 
 export interface ZipOptions {
   /** How many elements one stream may run ahead before its `emit` waits for the next tuple (default 10). */

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ignore } from '../promise';
+import { ignore } from '../util/promise';
 import { ArgumentTypeError } from '../errors';
 import { ServerSource, type ServerSourceOptions } from './server-source';
 import { describeError, registerSource, startIfAsked } from './source';

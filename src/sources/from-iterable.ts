@@ -1,5 +1,5 @@
 import { ArgumentTypeError } from '../errors';
-import { isPromiseLike } from '../promise';
+import { isPromiseLike } from '../util/promise';
 import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
 
 declare module '../stream' {

@@ -1,4 +1,4 @@
-import { isPromiseLike } from '../promise';
+import { isPromiseLike } from '../util/promise';
 import { requireFunction } from '../validate';
 import { PollingSource, type PollingOptions } from './polling-source';
 import { registerSource, startIfAsked } from './source';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import { ignore } from '../promise';
+import { ignore } from '../util/promise';
 import { ArgumentTypeError } from '../errors';
 import { DelimitedSplitter } from './delimited';
 import { shellSplit } from './shell-split';

@@ -1,5 +1,5 @@
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import { ignore } from '../promise';
+import { ignore } from '../util/promise';
 
 export interface SourceOptions extends StreamOptions {
   /**

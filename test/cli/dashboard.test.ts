@@ -4,8 +4,9 @@ import { NatsBus } from '../../src/transport/nats-bus';
 import { NatsServer } from '../support/nats-server';
 import { waitFor } from '../support/wait-for';
 
+/** A long interval: only the explicit `stopped` phase may make a worker gone, however slow the machine. */
 function heartbeat(id: string, done: number, phase = 'ready'): Record<string, unknown> {
-  return { v: 1, id, pool: 'default', capacity: 2, inFlight: 1, done, failed: 0, phase, interval: 200 };
+  return { v: 1, id, pool: 'default', capacity: 2, inFlight: 1, done, failed: 0, phase, interval: 60_000 };
 }
 
 describe('rivulet dashboard', () => {

@@ -1,7 +1,7 @@
 // Compile-time checks of the join operators' types (`npm run typecheck` and ts-jest verify the
 // `@ts-expect-error` lines), with runtime assertions that the values match the types.
 import { Stream } from '../../src';
-import type { ElementOf } from '../../src/nodes/join';
+import type { ElementOf } from '../../src/nodes/support/join';
 
 /** True only when X and Y are the same type (not merely assignable). */
 type Equals<X, Y> = (<V>() => V extends X ? 1 : 2) extends <V>() => V extends Y ? 1 : 2 ? true : false;

@@ -1,5 +1,5 @@
-import type { Scheduler } from './scheduler';
-import type { StreamOptions } from './stream';
+import type { Scheduler } from '../../scheduler';
+import type { StreamOptions } from '../../stream';
 
 /** Options of the nodes that keep time (windows, delay, rate limit). */
 export interface TimedOptions extends StreamOptions {

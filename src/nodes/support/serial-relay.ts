@@ -1,5 +1,5 @@
 import { emitReportingThrow } from './detached-emit';
-import { type Emitted, Stream } from './stream';
+import { type Emitted, Stream } from '../../stream';
 
 /**
  * A node that passes elements downstream one at a time: while the downstream works on one

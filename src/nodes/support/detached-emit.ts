@@ -1,4 +1,4 @@
-import type { Emitted, Stream } from './stream';
+import type { Emitted, Stream } from '../../stream';
 
 /** Emits `x`; a synchronous failure downstream goes to the node's `errors` instead of the caller. */
 export function emitReportingThrow<T>(node: Stream<T>, x: T): Emitted {

@@ -1,7 +1,7 @@
 // Pieces shared by the join operators (zip, zipLatest, combineLatest, union).
-import { emitDetached } from '../detached-emit';
-import { ArgumentTypeError } from '../errors';
-import { Stream } from '../stream';
+import { emitDetached } from './detached-emit';
+import { ArgumentTypeError } from '../../errors';
+import { Stream } from '../../stream';
 
 /** The element type of a stream; any other value (a zip literal) stands for itself. */
 export type ElementOf<S> = S extends Stream<infer U> ? U : S;

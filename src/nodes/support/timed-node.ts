@@ -1,7 +1,7 @@
-import { systemScheduler, type Scheduler } from './scheduler';
-import { Stream } from './stream';
+import { systemScheduler, type Scheduler } from '../../scheduler';
+import { Stream } from '../../stream';
 import type { TimedOptions } from './timed-options';
-import { requireInterval } from './validate';
+import { requireInterval } from '../../validate';
 
 /** A node driven by a clock and an `interval` in ms, shown by `toString()` (`<delay: 500>`). */
 export abstract class TimedNode<Out> extends Stream<Out> {
