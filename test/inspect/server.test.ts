@@ -109,8 +109,17 @@ describe('dashboard server', () => {
   test('close() ends open event streams and frees the port', async () => {
     const source = new Stream<number>();
     dashboard = await startDashboard(source, { port: 0, interval: 10 });
-    const events = readStates(dashboard.url.replace('/status', '/api/events'), () => false, 3000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let connected: () => void = () => undefined;
+    const subscribed = new Promise<void>((resolve) => (connected = resolve));
+    const events = readStates(
+      dashboard.url.replace('/status', '/api/events'),
+      (states) => {
+        if (states.length > 0) connected();
+        return false;
+      },
+      3000,
+    );
+    await Promise.race([subscribed, events]);
     const { port } = dashboard;
     await dashboard.close();
     dashboard = undefined;
