@@ -29,7 +29,12 @@ export class Stream<T = unknown> {
   readonly id: number;
   readonly name: string | undefined;
   readonly upstreams: Stream<unknown>[] = [];
-  readonly downstreams: Stream<unknown>[] = [];
+  /**
+   * Replaced, never mutated, on connect/disconnect: an `emit` in progress keeps iterating the
+   * array it started with, so a downstream that disconnects (itself or another) mid-emit never
+   * makes the loop skip one.
+   */
+  private downstreamList: readonly Stream<unknown>[] = [];
   private active = false;
   private heldCount = 0;
   private pausedReported = false;
@@ -68,6 +73,10 @@ export class Stream<T = unknown> {
     return this.lifecycle.sessionId;
   }
 
+  get downstreams(): readonly Stream<unknown>[] {
+    return this.downstreamList;
+  }
+
   /** The single upstream; `undefined` without one; throws when there are several. */
   get upstream(): Stream<unknown> | undefined {
     if (this.upstreams.length > 1) throw new Error(`${this} has multiple upstreams`);
@@ -77,7 +86,7 @@ export class Stream<T = unknown> {
   /** Pushes `x` to every downstream, in the order they were attached. */
   emit(x: T): Emitted {
     if (!this.active) this.activate();
-    const downstreams = this.downstreams;
+    const downstreams = this.downstreamList;
     if (downstreams.length === 1) return downstreams[0].update(x, this);
     let pending: Promise<void> | Promise<void>[] | undefined;
     for (let i = 0; i < downstreams.length; i++) {
@@ -103,15 +112,15 @@ export class Stream<T = unknown> {
 
   connect(downstream: Stream<unknown>): this {
     if (!(downstream instanceof Stream)) throw new ArgumentTypeError('downstream', 'a Stream', downstream);
-    if (this.downstreams.includes(downstream)) return this;
-    this.downstreams.push(downstream);
+    if (this.downstreamList.includes(downstream)) return this;
+    this.downstreamList = [...this.downstreamList, downstream];
     downstream.upstreams.push(this);
     downstream.upstreamAdded(this);
     return this;
   }
 
   disconnect(downstream: Stream<unknown>): this {
-    remove(this.downstreams, downstream);
+    if (this.downstreamList.includes(downstream)) this.downstreamList = this.downstreamList.filter((node) => node !== downstream);
     if (remove(downstream.upstreams, this)) downstream.upstreamRemoved(this);
     return this;
   }

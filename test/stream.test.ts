@@ -98,6 +98,16 @@ describe('Stream', () => {
     expect(done).toEqual([7]);
   });
 
+  test('a downstream that disconnects itself mid-emit does not make the next downstream miss the element', () => {
+    const source = new Stream<number>();
+    const once = source.sink(() => once.destroy());
+    const after = source.sinkToList();
+    source.emit(1);
+    source.emit(2);
+    expect(after).toEqual([1, 2]);
+    expect(source.downstreams).toHaveLength(1);
+  });
+
   test('connect, disconnect, destroy and upstream', () => {
     const a = new Stream<number>();
     const b = new Stream<number>();
