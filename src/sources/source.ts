@@ -1,4 +1,5 @@
 import { Stream, type Emitted, type StreamOptions } from '../stream';
+import { emitDetached } from '../nodes/support/detached-emit';
 import { ignore } from '../util/promise';
 
 export interface SourceOptions extends StreamOptions {
@@ -104,22 +105,20 @@ export abstract class Source<T> extends Stream<T> {
    * never rejects) when downstream has not accepted `x` yet; `drain()` waits for it.
    */
   protected deliver(x: T): Promise<void> | undefined {
-    let result: Emitted;
-    try {
-      result = this.offer(x);
-    } catch (error) {
-      this.reportError(x, error);
-      return undefined;
-    }
-    return result?.catch((error: unknown) => this.reportError(x, error));
+    const accepted = emitDetached(this, x);
+    return accepted === undefined ? undefined : this.busyUntil(accepted);
   }
 
   /** Emits `x` and lets `drain()` wait while downstream has not accepted it; failures reach the caller. */
   protected offer(x: T): Emitted {
     const result = this.emit(x);
-    if (result === undefined) return undefined;
+    return result === undefined ? undefined : this.busyUntil(result);
+  }
+
+  /** Lets `drain()` wait until `work` settles. */
+  private busyUntil(work: Promise<void>): Promise<void> {
     this.busyStarted();
-    return result.finally(this.busyEnded);
+    return work.finally(this.busyEnded);
   }
 
   /**
