@@ -1,4 +1,5 @@
 import { ArgumentTypeError, Stream } from '../../src';
+import { isPending } from '../support/is-pending';
 
 function inc(x: number): number {
   return x + 1;
@@ -80,13 +81,16 @@ describe('map', () => {
 
   test('an async fn: results are awaited, emitted in input order, and drain() waits for them', async () => {
     const source = new Stream<number>();
-    const out = source.map(async (x) => {
-      await new Promise((resolve) => setTimeout(resolve, x === 1 ? 20 : 1));
-      return x * 10;
-    }).sinkToList();
+    const finish = new Map<number, () => void>();
+    const out = source.map((x) => new Promise<number>((resolve) => finish.set(x, () => resolve(x * 10)))).sinkToList();
     source.emit(1);
     source.emit(2);
-    await source.drain();
+    finish.get(2)?.();
+    const draining = source.drain();
+    expect(await isPending(draining)).toBe(true);
+    expect(out).toEqual([]);
+    finish.get(1)?.();
+    await draining;
     expect(out).toEqual([10, 20]);
   });
 

@@ -1,4 +1,5 @@
 import { ArgumentTypeError, Stream } from '../../src';
+import { isPending } from '../support/is-pending';
 
 describe('sink', () => {
   test('test_sink_with_args_and_kwargs: extra arguments follow the element', () => {
@@ -73,13 +74,19 @@ describe('sink', () => {
   test('drain() waits for an async sink; the sink node is running once it received elements', async () => {
     const source = new Stream<number>();
     const written: number[] = [];
+    let finish = (): void => {};
     const sink = source.sink(async (x) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
       written.push(x);
     });
     expect(sink.state).toBe('idle');
     void source.emit(1);
-    await source.drain();
+    const draining = source.drain();
+    expect(await isPending(draining)).toBe(true);
+    finish();
+    await draining;
     expect(written).toEqual([1]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(sink.state).toBe('running');
