@@ -74,6 +74,9 @@ export class Dispatcher implements DirectoryListener {
   private readonly creditSubscription: Subscription;
   private readonly stopListening: () => void;
   private hadWorkers = false;
+  /** What the actor was last told about credits (it lags `credits > 0`: see `reportCredits`). */
+  private creditsReported = true;
+  private creditsReport: NodeJS.Immediate | undefined = undefined;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: DispatcherOptions) {
@@ -226,6 +229,7 @@ export class Dispatcher implements DirectoryListener {
 
   close(): void {
     this.cancelRetries();
+    clearImmediate(this.creditsReport);
     this.creditSubscription.unsubscribe();
     this.stopListening();
     this.actor.stop();
@@ -248,7 +252,10 @@ export class Dispatcher implements DirectoryListener {
     if (fresh) {
       if (++this.tasksInFlight > this.peakInFlight) this.peakInFlight = this.tasksInFlight;
       this.credits--;
-      if (this.credits === 0) this.actor.send({ type: 'CREDITS', available: false });
+      if (this.credits === 0 && this.creditsReported) {
+        this.creditsReported = false;
+        this.actor.send({ type: 'CREDITS', available: false });
+      }
     } else {
       entry.attempt++;
     }
@@ -301,8 +308,8 @@ export class Dispatcher implements DirectoryListener {
 
   private onCredit(data: unknown): void {
     const { credits } = readCreditGrant(data);
-    if (this.credits === 0 && credits > 0) this.actor.send({ type: 'CREDITS', available: true });
     this.credits += credits;
+    if (!this.creditsReported && this.credits > 0 && this.creditsReport === undefined) this.creditsReport = setImmediate(this.reportCredits);
     const blocked = this.blocked;
     if (blocked !== undefined) {
       this.blocked = undefined;
@@ -329,6 +336,18 @@ export class Dispatcher implements DirectoryListener {
       }
     }
   }
+
+  /**
+   * Reports credits back once they stayed available for a turn of the event loop: under steady
+   * saturation the released emit takes the last credit again first, and the state stays `saturated`
+   * instead of flipping to `dispatching` and back once per result batch.
+   */
+  private readonly reportCredits = (): void => {
+    this.creditsReport = undefined;
+    if (this.creditsReported || this.credits === 0) return;
+    this.creditsReported = true;
+    this.actor.send({ type: 'CREDITS', available: true });
+  };
 
   private reportWorkers(): void {
     const available = this.options.directory.available;

@@ -1,4 +1,4 @@
-import { Client, Stream } from '../../src';
+import { Client, Stream, observeActors } from '../../src';
 import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type ResultBatch } from '../../src/transport/protocol';
 import { Worker } from '../../src/distributed/worker';
 import { InProcessBus } from '../../src/transport/in-process-bus';
@@ -86,7 +86,28 @@ describe('distributed protocol', () => {
     const pending = source.emit(1);
     expect(dispatcher.state).toBe('saturated');
     await pending;
+    await new Promise(setImmediate);
     expect(dispatcher.state).toBe('dispatching');
+    await client.close();
+  });
+
+  test('under steady saturation the scatter stays saturated instead of flipping once per result', async () => {
+    const client = new Client();
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(inc).gather();
+    const delivered: number[] = [];
+    gathered.sink((value) => delivered.push(value));
+    const { dispatcher } = gathered as unknown as { dispatcher: { state: string } };
+    const creditEvents: boolean[] = [];
+    const stopObserving = observeActors((event) => {
+      if (event.type === '@xstate.event' && event.event.type === 'CREDITS') creditEvents.push(event.event.available as boolean);
+    });
+    for (let value = 0; value < 20; value++) await source.emit(value);
+    expect(dispatcher.state).toBe('saturated');
+    stopObserving();
+    await waitFor(() => delivered.length === 20, 5000, 'every result');
+    expect(delivered).toEqual(Array.from({ length: 20 }, (_, value) => value + 1));
+    expect(creditEvents).toEqual([false]);
     await client.close();
   });
 });
