@@ -130,7 +130,6 @@ export class InspectionModel {
   private tasksFinished = 0;
   private previousTotals: Totals = { emitted: 0, done: 0, tasks: 0, errors: 0 };
   private previousTime: number;
-  private sampled = false;
   private latest: DashboardState | undefined = undefined;
   private closed = false;
 
@@ -149,7 +148,7 @@ export class InspectionModel {
     });
     this.stopTasks = target.tasks?.onTask((event) => this.recordTask(event)) ?? (() => undefined);
     this.previousTime = this.now();
-    this.latest = this.sample();
+    this.sample();
   }
 
   /** The state as of the last `sample()`. */
@@ -162,8 +161,7 @@ export class InspectionModel {
     if (this.closed && this.latest !== undefined) return this.latest;
     const time = this.now();
     const seconds = Math.max((time - this.previousTime) / 1000, 1e-3);
-    const first = !this.sampled;
-    this.sampled = true;
+    const first = this.latest === undefined;
     const graph = this.graph(seconds, first);
     const workers = this.roster.update(this.target.workers?.workers() ?? [], time);
     const progress = this.progress(graph.nodes, workers);
@@ -214,7 +212,7 @@ export class InspectionModel {
     const tracked = this.track(stream);
     const { counters } = tracked;
     const role = stream.upstreams.length === 0 ? 'source' : stream.downstreams.length === 0 ? 'sink' : 'operator';
-    const received = role === 'source' ? counters.out : counters.in;
+    const received = receivedBy(stream, counters);
     const rate = first ? 0 : (received - tracked.previous) / seconds;
     tracked.previous = received;
     const view: NodeView = { ...node, actorId: stream.actorId, role, in: received, out: counters.out, errors: counters.errors, pending: pendingOf(stream), rate };
@@ -227,7 +225,7 @@ export class InspectionModel {
     let tracked = this.tracked.get(node);
     if (tracked === undefined) {
       const { counters, detach } = attachCounters(node, (failure) => this.recordError(failure));
-      tracked = { counters, detach, previous: node.upstreams.length === 0 ? counters.out : counters.in };
+      tracked = { counters, detach, previous: receivedBy(node, counters) };
       this.tracked.set(node, tracked);
     }
     return tracked;
@@ -302,6 +300,11 @@ export class InspectionModel {
     this.errors.push(view);
     if (this.errors.length > RECENT_ERRORS) this.errors.shift();
   }
+}
+
+/** Elements `node` received; a source receives what is emitted into it. */
+function receivedBy(node: Stream<unknown>, counters: NodeCounters): number {
+  return node.upstreams.length === 0 ? counters.out : counters.in;
 }
 
 function finishedByWorkers(workers: WorkerView[]): number {
