@@ -1,4 +1,5 @@
 import { Stream, type Emitted } from '../stream';
+import { Fifo } from '../util/fifo';
 
 declare module '../stream' {
   interface Stream<T> {
@@ -8,12 +9,13 @@ declare module '../stream' {
 }
 
 /**
- * The node behind `for await`: holds at most one element; its `update` stays pending until the
- * consumer takes that element, which is the back pressure.
+ * The node behind `for await`: an element the loop has not asked for yet waits here, and its
+ * `update` stays pending until the consumer takes it, which is the back pressure.
  */
 export class AsyncIteratorNode<T> extends Stream<never> {
-  private buffered: T[] = [];
-  private producers: Array<() => void> = [];
+  /** Elements emitted without awaiting, each paired with the release of its pending `update`. */
+  private readonly buffered = new Fifo<T>();
+  private readonly producers = new Fifo<() => void>();
   private consumer: ((result: IteratorResult<T>) => void) | undefined = undefined;
   private done = false;
 
@@ -40,8 +42,8 @@ export class AsyncIteratorNode<T> extends Stream<never> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.buffered.length > 0) {
-      const value = this.buffered.shift() as T;
-      this.producers.shift()?.();
+      const value = this.buffered.shift();
+      this.producers.shift()();
       return Promise.resolve({ value, done: false });
     }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
@@ -53,8 +55,10 @@ export class AsyncIteratorNode<T> extends Stream<never> {
   return(): Promise<IteratorResult<T>> {
     this.done = true;
     this.destroy();
-    this.buffered = [];
-    for (const release of this.producers.splice(0)) release();
+    while (this.buffered.length > 0) {
+      this.buffered.shift();
+      this.producers.shift()();
+    }
     this.consumer?.({ value: undefined, done: true });
     this.consumer = undefined;
     return Promise.resolve({ value: undefined, done: true });
