@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
 import type { Stream } from '../stream';
+import { requirePort } from '../validate';
 import { toInspectTarget } from './inspect';
 import { InspectionModel, type InspectTarget, type ModelOptions } from './model';
 import { EventChannel } from './sse';
@@ -49,7 +50,7 @@ const VENDOR_FILES: Record<string, [pkg: string, file: string]> = {
  */
 export async function startDashboard(target: Stream<unknown> | InspectTarget, options: DashboardOptions = {}): Promise<Dashboard> {
   const { port = 8787, host = '127.0.0.1', interval = 500, ...modelOptions } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgumentRangeError('port', 'an integer from 0 to 65535', port);
+  requirePort('port', port);
   if (typeof host !== 'string') throw new ArgumentTypeError('host', 'a string', host);
   if (!(interval > 0)) throw new ArgumentRangeError('interval', 'a positive number of milliseconds', interval);
   const assets = loadAssets();
