@@ -102,6 +102,12 @@ export abstract class BusBase implements Bus {
     return { ...this.counters, rejected: { ...this.counters.rejected } };
   }
 
+  /** Settles the request a reply on the inbox answers (a late or foreign reply is dropped). */
+  protected settleReply(reply: Message): void {
+    const id = this.replyId(reply.subject);
+    if (id !== undefined) this.pending.resolve(id, reply.data);
+  }
+
   /** The request id a reply subject carries, if it is one of ours. */
   protected replyId(subject: string): number | undefined {
     if (!subject.startsWith(this.inboxPrefix)) return undefined;

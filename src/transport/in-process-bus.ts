@@ -102,12 +102,7 @@ export class InProcessBus extends BusBase {
   }
 
   protected subscribeInbox(): Subscription {
-    return this.subscribe(`${this.inboxPrefix}*`, (reply) => this.settle(reply));
-  }
-
-  private settle(reply: Message): void {
-    const id = this.replyId(reply.subject);
-    if (id !== undefined) this.pending.resolve(id, reply.data);
+    return this.subscribe(`${this.inboxPrefix}*`, (reply) => this.settleReply(reply));
   }
 
   private remove(entry: Entry): void {

@@ -2,105 +2,95 @@
  * A Bus over a worker_threads MessagePort: a worker thread uses `PortBus`, the main thread relays
  * for it with `relayPort(bus, port)`. Messages are structured-cloned, so functions never cross.
  */
-import type { MessagePort, Worker as ThreadWorker } from 'node:worker_threads';
-import { BusClosedError, type Bus, type BusStats, type BusStatus, type BusStatusEvent, type Handler, type Message, type PublishOptions, type RequestOptions, type SubscribeOptions, type Subscription } from './bus';
+import { threadId, type MessagePort, type Worker as ThreadWorker } from 'node:worker_threads';
+import { BusBase, type BusBaseOptions } from './bus-base';
+import { BusClosedError, type Bus, type Handler, type Headers, type Message, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
+import { checkPublishSubject, checkSubscribePattern } from './subject-pattern';
 
 type ThreadToMain =
-  | { op: 'sub'; id: number; subject: string; queue?: string }
+  | { op: 'sub'; id: number; subject: string; queue: string | undefined }
   | { op: 'unsub'; id: number }
-  | { op: 'pub'; subject: string; data: unknown; reply?: string };
+  | { op: 'pub'; subject: string; data: unknown; reply: string | undefined; headers: Headers | undefined }
+  | { op: 'flush'; id: number };
 
-interface MainToThread {
-  op: 'msg';
-  id: number;
-  subject: string;
-  data: unknown;
-  reply?: string;
-}
+/** A delivery is the message itself, tagged with the subscription it is for. */
+type MainToThread = ({ op: 'msg'; id: number } & Message) | { op: 'flushed'; id: number };
 
 type Port = Pick<MessagePort, 'postMessage' | 'on' | 'off'>;
 
-export class PortBus implements Bus {
-  private readonly handlers = new Map<number, Handler>();
-  private nextId = 1;
-  private current: BusStatus = 'connected';
-  private readonly statusListeners = new Set<(event: BusStatusEvent) => void>();
-  private readonly counters = { published: 0, delivered: 0 };
+export type PortBusOptions = BusBaseOptions;
 
-  constructor(private readonly port: MessagePort) {
+export class PortBus extends BusBase {
+  private readonly handlers = new Map<number, Handler>();
+  private readonly flushes = new Map<number, () => void>();
+  private nextId = 1;
+
+  constructor(
+    private readonly port: Port,
+    options: PortBusOptions = {},
+  ) {
+    super(`_INBOX.port.${process.pid}.${threadId}.`, options, 'connected');
     port.on('message', this.onMessage);
   }
 
-  get status(): BusStatus {
-    return this.current;
-  }
-
   publish(subject: string, data: unknown, options?: PublishOptions): void {
-    if (this.current === 'closed') throw new BusClosedError(`publish to '${subject}'`);
+    if (this.refusing) throw new BusClosedError(`publish to '${subject}'`);
+    checkPublishSubject(subject);
     this.counters.published++;
-    this.post({ op: 'pub', subject, data, reply: options?.reply });
+    this.post({ op: 'pub', subject, data, reply: options?.reply, headers: options?.headers });
   }
 
   subscribe<T = unknown>(subject: string, handler: Handler<T>, options?: SubscribeOptions): Subscription {
-    if (this.current === 'closed') throw new BusClosedError(`subscribe to '${subject}'`);
+    if (this.refusing) throw new BusClosedError(`subscribe to '${subject}'`);
+    checkSubscribePattern(subject);
     const id = this.nextId++;
     this.handlers.set(id, handler as Handler);
     this.post({ op: 'sub', id, subject, queue: options?.queue });
     return {
       subject,
       unsubscribe: () => {
-        if (this.handlers.delete(id) && this.current !== 'closed') this.post({ op: 'unsub', id });
+        if (this.handlers.delete(id) && !this.refusing) this.post({ op: 'unsub', id });
       },
     };
   }
 
-  request<T = unknown>(subject: string, data: unknown, options?: RequestOptions): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const inbox = `_INBOX.port.${process.pid}.${this.nextId}`;
-      const timer = setTimeout(() => {
-        subscription.unsubscribe();
-        reject(new Error(`request '${subject}' timed out`));
-      }, options?.timeout ?? 5000);
-      const subscription = this.subscribe(inbox, (message) => {
-        clearTimeout(timer);
-        subscription.unsubscribe();
-        resolve(message.data as T);
-      });
-      this.publish(subject, data, { reply: inbox });
+  /** Resolves once the relay handled everything posted before, and the main bus flushed. */
+  flush(): Promise<void> {
+    if (this.refusing) return Promise.resolve();
+    const id = this.nextId++;
+    return new Promise<void>((resolve) => {
+      this.flushes.set(id, resolve);
+      this.post({ op: 'flush', id });
     });
   }
 
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  drain(): Promise<void> {
-    return this.close();
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.close();
   }
 
   close(): Promise<void> {
-    if (this.current === 'closed') return Promise.resolve();
+    if (this.refusing) return Promise.resolve();
     for (const id of this.handlers.keys()) this.post({ op: 'unsub', id });
     this.handlers.clear();
     this.port.off('message', this.onMessage);
-    this.current = 'closed';
-    for (const listener of this.statusListeners) listener({ status: 'closed' });
+    for (const resolve of this.flushes.values()) resolve();
+    this.flushes.clear();
+    this.markClosed();
     return Promise.resolve();
   }
 
-  onStatus(listener: (event: BusStatusEvent) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+  protected get refusing(): boolean {
+    return this.status === 'closed';
   }
 
-  stats(): BusStats {
-    return {
-      ...this.counters,
-      rejected: { malformed: 0, oversized: 0, 'too-deep': 0, 'unknown-version': 0 },
-      handlerErrors: 0,
-      publishedWhileDisconnected: 0,
-      slowConsumers: 0,
-    };
+  protected subscribeInbox(): Subscription {
+    return this.subscribe(`${this.inboxPrefix}*`, (reply) => this.settleReply(reply));
+  }
+
+  /** Only the main bus knows who listens, so nothing is refused up front. */
+  protected refuseRequest(): undefined {
+    return undefined;
   }
 
   private post(message: ThreadToMain): void {
@@ -108,28 +98,31 @@ export class PortBus implements Bus {
   }
 
   private readonly onMessage = (message: MainToThread): void => {
+    if (message.op === 'flushed') {
+      this.flushes.get(message.id)?.();
+      this.flushes.delete(message.id);
+      return;
+    }
     const handler = this.handlers.get(message.id);
-    if (handler === undefined) return;
-    this.counters.delivered++;
-    const delivered: Message = { subject: message.subject, data: message.data, reply: message.reply };
-    handler(delivered);
+    if (handler !== undefined) this.deliverTo(handler, message);
   };
 }
 
 /** Main-thread side: subscribes and publishes on `bus` on behalf of the thread behind `port`. */
 export function relayPort(bus: Bus, port: Port | ThreadWorker): () => void {
   const subscriptions = new Map<number, Subscription>();
+  const post = (message: MainToThread): void => port.postMessage(message);
   const onMessage = (message: ThreadToMain): void => {
     if (bus.status === 'closed') return;
     if (message.op === 'pub') {
-      bus.publish(message.subject, message.data, { reply: message.reply });
+      bus.publish(message.subject, message.data, { reply: message.reply, headers: message.headers });
     } else if (message.op === 'sub') {
       const { id } = message;
-      const forward = (delivered: Message): void => {
-        const out: MainToThread = { op: 'msg', id, subject: delivered.subject, data: delivered.data, reply: delivered.reply };
-        port.postMessage(out);
-      };
+      const forward = (delivered: Message): void => post({ op: 'msg', id, subject: delivered.subject, data: delivered.data, reply: delivered.reply, headers: delivered.headers });
       subscriptions.set(id, bus.subscribe(message.subject, forward, { queue: message.queue }));
+    } else if (message.op === 'flush') {
+      const { id } = message;
+      void bus.flush().then(() => post({ op: 'flushed', id }));
     } else {
       subscriptions.get(message.id)?.unsubscribe();
       subscriptions.delete(message.id);
