@@ -113,16 +113,18 @@ export function relayPort(bus: Bus, port: Port | ThreadWorker): () => void {
   const subscriptions = new Map<number, Subscription>();
   const post = (message: MainToThread): void => port.postMessage(message);
   const onMessage = (message: ThreadToMain): void => {
-    if (bus.status === 'closed') return;
-    if (message.op === 'pub') {
+    if (message.op === 'flush') {
+      // Answered even when the bus closed or the flush failed, so the thread's flush or drain never hangs.
+      const answer = (): void => post({ op: 'flushed', id: message.id });
+      bus.flush().then(answer, answer);
+    } else if (bus.status === 'closed') {
+      return;
+    } else if (message.op === 'pub') {
       bus.publish(message.subject, message.data, { reply: message.reply, headers: message.headers });
     } else if (message.op === 'sub') {
       const { id } = message;
       const forward = (delivered: Message): void => post({ op: 'msg', id, subject: delivered.subject, data: delivered.data, reply: delivered.reply, headers: delivered.headers });
       subscriptions.set(id, bus.subscribe(message.subject, forward, { queue: message.queue }));
-    } else if (message.op === 'flush') {
-      const { id } = message;
-      void bus.flush().then(() => post({ op: 'flushed', id }));
     } else {
       subscriptions.get(message.id)?.unsubscribe();
       subscriptions.delete(message.id);

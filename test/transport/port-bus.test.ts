@@ -31,3 +31,30 @@ describeBusConformance(
   },
   { noResponders: false },
 );
+
+describe('PortBus specifics', () => {
+  test('flush and drain still resolve once the main bus closed', async () => {
+    const main = new InProcessBus();
+    const { port1, port2 } = new MessageChannel();
+    relayPort(main, port2);
+    const bus = new PortBus(port1);
+    await main.close();
+    await bus.flush();
+    await bus.drain();
+    expect(bus.status).toBe('closed');
+    port1.close();
+  });
+
+  test('a request carries its headers to the responder', async () => {
+    const main = new InProcessBus();
+    const { port1, port2 } = new MessageChannel();
+    relayPort(main, port2);
+    const bus = new PortBus(port1);
+    main.subscribe('ask', (message) => main.publish(message.reply!, message.headers));
+    await bus.flush();
+    await expect(bus.request('ask', 1, { headers: { who: 'thread' } })).resolves.toEqual({ who: 'thread' });
+    await bus.close();
+    await main.close();
+    port1.close();
+  });
+});
