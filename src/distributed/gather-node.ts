@@ -9,6 +9,7 @@ import { gatherMachine } from '../actors/gather';
 import { PipelineError } from '../errors';
 import { reportInspection } from '../inspect/inspection';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
+import { Fifo } from '../util/fifo';
 import type { Message } from '../transport/bus';
 import { PROTOCOL_VERSION, ProtocolError, readResultBatch, type CreditGrant, type ResultBatch, type TaskFailure, type WireResult } from '../transport/protocol';
 import type { Client, Segment } from './client';
@@ -34,7 +35,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
   duplicates = 0;
   private readonly ordered: boolean;
   private readonly arrived = new Map<number, Arrival>();
-  private readonly queue: Arrival[] = [];
+  private readonly queue = new Fifo<Arrival>();
   private nextSeq = 0;
   private blocked = false;
   private outstanding = 0;
@@ -108,7 +109,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
   };
 
   private nextArrival(): Arrival | undefined {
-    if (!this.ordered) return this.queue.shift();
+    if (!this.ordered) return this.queue.length > 0 ? this.queue.shift() : undefined;
     const arrival = this.arrived.get(this.nextSeq);
     if (arrival !== undefined) {
       this.arrived.delete(this.nextSeq);

@@ -25,6 +25,7 @@ import {
   type WorkerPhase,
 } from '../transport/protocol';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
+import { Fifo } from '../util/fifo';
 import { requirePositiveInteger } from '../validate';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from './chain';
 import { connectNats } from './nats';
@@ -75,8 +76,7 @@ export class Worker {
   private readonly heartbeatInterval: number;
   private readonly allowLocalFunctions: boolean;
   private readonly actor: Actor<typeof workerMachine>;
-  private readonly queue: Queued[] = [];
-  private queueHead = 0;
+  private readonly queue = new Fifo<Queued>();
   private running = 0;
   private done = 0;
   private failed = 0;
@@ -154,7 +154,7 @@ export class Worker {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.phase = 'draining';
     this.actor.send({ type: 'DRAIN' });
-    if (this.running > 0 || this.queueHead < this.queue.length) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.flushResults();
     if (this.timer !== undefined) clearInterval(this.timer);
     this.phase = 'stopped';
@@ -189,14 +189,9 @@ export class Worker {
   }
 
   private startQueued(): void {
-    while (this.running < this.concurrency && this.queueHead < this.queue.length) {
-      const next = this.queue[this.queueHead++];
+    while (this.running < this.concurrency && this.queue.length > 0) {
       this.running++;
-      this.run(next);
-    }
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
+      this.run(this.queue.shift());
     }
     this.reportLevel();
   }
@@ -296,7 +291,7 @@ export class Worker {
       id: this.id,
       pool: this.subjects.pool,
       capacity: this.concurrency,
-      inFlight: this.running + this.queue.length - this.queueHead,
+      inFlight: this.running + this.queue.length,
       done: this.done,
       failed: this.failed,
       phase: this.phase,
