@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { ArgumentTypeError } from '../errors';
+import { Fifo } from '../util/fifo';
 import { PollingSource, type PollingOptions } from './polling-source';
 import { registerSource, startIfAsked } from './source';
 
@@ -32,7 +33,7 @@ export class FromTextFile extends PollingSource<string> {
   private decoder = new StringDecoder('utf8');
   private incomplete = '';
   /** Complete parts read but not delivered yet (the source stopped in between). */
-  private parts: string[] = [];
+  private readonly parts = new Fifo<string>();
   private readonly readBuffer = Buffer.alloc(READ_SIZE);
 
   constructor(path: string, options: FromTextFileOptions = {}) {
@@ -67,8 +68,8 @@ export class FromTextFile extends PollingSource<string> {
 
   private async deliverParts(): Promise<void> {
     while (this.parts.length > 0 && this.isRunning) {
-      const part = this.parts.shift() as string;
-      await this.deliver(part);
+      const accepted = this.deliver(this.parts.shift());
+      if (accepted !== undefined) await accepted;
     }
   }
 
