@@ -1,5 +1,5 @@
 import { Stream } from '../stream';
-import { ArgumentRangeError } from '../errors';
+import { requireNonNegativeInteger } from '../validate';
 import { BusClosedError, type Message, type Subscription } from '../transport/bus';
 import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
 import { checkSubscribePattern } from '../transport/subject-pattern';
@@ -51,10 +51,7 @@ export class FromNats<T> extends Source<T> {
     checkEndpoint(options);
     this.endpoint = { client: options.client, servers: options.servers, nats: options.nats };
     this.queueGroup = options.queue;
-    this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
-    if (!Number.isSafeInteger(this.maxPending) || this.maxPending < 0) {
-      throw new ArgumentRangeError('maxPending', 'a non-negative integer', options.maxPending);
-    }
+    this.maxPending = requireNonNegativeInteger('maxPending', options.maxPending ?? DEFAULT_MAX_PENDING);
   }
 
   override get kind(): string {
