@@ -18,7 +18,6 @@ declare module '../stream' {
 }
 
 export class ToNats<T> extends Stream<never> {
-  private bus: Bus | undefined = undefined;
   private readonly opening: Promise<OpenedEndpoint>;
   private opened: OpenedEndpoint | undefined = undefined;
   /** Elements waiting for the connection; while any do, later ones queue behind them. */
@@ -37,7 +36,6 @@ export class ToNats<T> extends Stream<never> {
     this.opening.then(
       (opened) => {
         this.opened = opened;
-        this.bus = opened.bus;
       },
       (error: unknown) => this.reportError(undefined, error),
     );
@@ -53,8 +51,8 @@ export class ToNats<T> extends Stream<never> {
 
   override update(x: T): Emitted {
     this.markActive();
-    if (this.bus !== undefined && this.waitingForBus === 0) {
-      this.send(this.bus, x);
+    if (this.opened !== undefined && this.waitingForBus === 0) {
+      this.send(this.opened.bus, x);
       return undefined;
     }
     this.waitingForBus++;
@@ -77,9 +75,9 @@ export class ToNats<T> extends Stream<never> {
   /** After the held elements, `drain()` waits for the server to have everything published. */
   protected override settled(): Promise<void> | undefined {
     const held = super.settled();
-    if (held !== undefined || !this.unflushed || this.bus === undefined) return held;
+    if (held !== undefined || !this.unflushed || this.opened === undefined) return held;
     this.unflushed = false;
-    return this.hold(this.bus.flush().catch((error: unknown) => this.reportError(undefined, error)));
+    return this.hold(this.opened.bus.flush().catch((error: unknown) => this.reportError(undefined, error)));
   }
 
   private send(bus: Bus, x: T): void {
