@@ -24,6 +24,7 @@ declare module '../stream' {
 export class SinkToTextFile<T> extends ToWritable<T> {
   readonly path: string;
   private readonly end: string;
+  private readonly endBytes: Buffer;
 
   constructor(upstream: Stream<T>, path: string, options: SinkToTextFileOptions = {}) {
     if (typeof path !== 'string' || path === '') throw new ArgumentTypeError('path', 'a non-empty string', path);
@@ -32,6 +33,7 @@ export class SinkToTextFile<T> extends ToWritable<T> {
     super(upstream, createWriteStream('', { fd: openSync(path, options.flags ?? 'a') }), { name: options.name, end: true });
     this.path = path;
     this.end = end;
+    this.endBytes = Buffer.from(end);
   }
 
   override get kind(): string {
@@ -44,7 +46,7 @@ export class SinkToTextFile<T> extends ToWritable<T> {
 
   protected override chunk(x: T): unknown {
     if (typeof x === 'string') return x + this.end;
-    if (x instanceof Uint8Array) return Buffer.concat([x, Buffer.from(this.end)]);
+    if (x instanceof Uint8Array) return Buffer.concat([x, this.endBytes]);
     throw new ArgumentTypeError('element', 'a string or Buffer', x);
   }
 }
