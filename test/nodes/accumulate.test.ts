@@ -1,15 +1,13 @@
 import { ArgumentTypeError, Stream } from '../../src';
 import type { AccumulateOptions } from '../../src/nodes/accumulate';
+import { runPipeline } from '../support/run-pipeline';
 
 function add(x: number, y: number): number {
   return x + y;
 }
 
 function accumulated<S, In>(inputs: In[], fn: (state: S, x: In) => unknown, options?: AccumulateOptions<S>): unknown[] {
-  const source = new Stream<In>();
-  const out = source.accumulate(fn as (state: S, x: In) => S, options).sinkToList();
-  for (const x of inputs) source.emit(x);
-  return out;
+  return runPipeline(inputs, (source) => source.accumulate(fn as (state: S, x: In) => S, options));
 }
 
 describe('accumulate', () => {

@@ -1,14 +1,12 @@
 import { ArgumentTypeError, Stream } from '../../src';
+import { runPipeline } from '../support/run-pipeline';
 
 function isEven(x: number): boolean {
   return x % 2 === 0;
 }
 
 function filtered<T>(build: (source: Stream<T>) => Stream<T>, inputs: T[]): T[] {
-  const source = new Stream<T>();
-  const out = build(source).sinkToList();
-  for (const x of inputs) source.emit(x);
-  return out;
+  return runPipeline(inputs, build);
 }
 
 const zeroToNine = Array.from({ length: 10 }, (_, i) => i);

@@ -1,26 +1,19 @@
 import fc from 'fast-check';
 import { Stream } from '../../src';
-
-/** Builds a pipeline on a fresh source, emits every input synchronously and returns what reached the end. */
-function run<In, Out>(inputs: readonly In[], build: (source: Stream<In>) => Stream<Out>): Out[] {
-  const source = new Stream<In>();
-  const out = build(source).sinkToList();
-  for (const x of inputs) source.emit(x);
-  return out;
-}
+import { runPipeline } from '../support/run-pipeline';
 
 const ints = fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 60 });
 const smallInts = fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 60 });
 
 describe('operator laws', () => {
   test('map identity: map(x => x) emits its input', () => {
-    fc.assert(fc.property(ints, (xs) => expect(run(xs, (s) => s.map((x) => x))).toEqual(xs)));
+    fc.assert(fc.property(ints, (xs) => expect(runPipeline(xs, (s) => s.map((x) => x))).toEqual(xs)));
   });
 
   test('map composition: map(f).map(g) equals map(g ∘ f)', () => {
     fc.assert(
       fc.property(ints, fc.func(fc.integer()), fc.func(fc.string()), (xs, f, g) => {
-        expect(run(xs, (s) => s.map(f).map(g))).toEqual(run(xs, (s) => s.map((x) => g(f(x)))));
+        expect(runPipeline(xs, (s) => s.map(f).map(g))).toEqual(runPipeline(xs, (s) => s.map((x) => g(f(x)))));
       }),
     );
   });
@@ -47,8 +40,8 @@ describe('operator laws', () => {
     fc.assert(
       fc.property(ints, fc.func(fc.boolean()), (xs, p) => {
         const tagged = xs.map((x, index) => ({ x, index }));
-        const kept = run(tagged, (s) => s.filter((t) => p(t.x)));
-        const removed = run(tagged, (s) => s.remove((t) => p(t.x)));
+        const kept = runPipeline(tagged, (s) => s.filter((t) => p(t.x)));
+        const removed = runPipeline(tagged, (s) => s.remove((t) => p(t.x)));
         expect(kept.every((t) => p(t.x))).toBe(true);
         expect(removed.every((t) => !p(t.x))).toBe(true);
         const merged = [...kept, ...removed].sort((a, b) => a.index - b.index);
@@ -62,10 +55,10 @@ describe('operator laws', () => {
   test('partition(n) then flatten is the identity on complete groups', () => {
     fc.assert(
       fc.property(ints, fc.integer({ min: 1, max: 10 }), (xs, n) => {
-        const groups = run(xs, (s) => s.partition(n));
+        const groups = runPipeline(xs, (s) => s.partition(n));
         expect(groups.every((group) => group.length === n)).toBe(true);
         const complete = xs.length - (xs.length % n);
-        expect(run(xs, (s) => s.partition(n).flatten())).toEqual(xs.slice(0, complete));
+        expect(runPipeline(xs, (s) => s.partition(n).flatten())).toEqual(xs.slice(0, complete));
       }),
     );
   });
@@ -74,7 +67,7 @@ describe('operator laws', () => {
     fc.assert(
       fc.property(smallInts, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), (xs, n, modulus) => {
         const keyOf = (x: number): number => x % modulus;
-        const groups = run(xs, (s) => s.partition(n, { key: keyOf }));
+        const groups = runPipeline(xs, (s) => s.partition(n, { key: keyOf }));
         for (const group of groups) {
           expect(group).toHaveLength(n);
           expect(new Set(group.map(keyOf)).size).toBe(1);
@@ -91,9 +84,9 @@ describe('operator laws', () => {
   test('slidingWindow(n): window i is the last n inputs up to i; returnPartial false drops the first n - 1', () => {
     fc.assert(
       fc.property(ints, fc.integer({ min: 1, max: 8 }), (xs, n) => {
-        const partial = run(xs, (s) => s.slidingWindow(n));
+        const partial = runPipeline(xs, (s) => s.slidingWindow(n));
         expect(partial).toEqual(xs.map((_, i) => xs.slice(Math.max(0, i - n + 1), i + 1)));
-        const full = run(xs, (s) => s.slidingWindow(n, { returnPartial: false }));
+        const full = runPipeline(xs, (s) => s.slidingWindow(n, { returnPartial: false }));
         expect(full).toEqual(partial.slice(n - 1));
         expect(full.every((window) => window.length === n)).toBe(true);
       }),
@@ -103,7 +96,7 @@ describe('operator laws', () => {
   test('slidingWindow(n) with n above the input length emits the growing prefixes', () => {
     fc.assert(
       fc.property(ints, (xs) => {
-        const windows = run(xs, (s) => s.slidingWindow(xs.length + 1));
+        const windows = runPipeline(xs, (s) => s.slidingWindow(xs.length + 1));
         expect(windows).toEqual(xs.map((_, i) => xs.slice(0, i + 1)));
       }),
     );
@@ -113,8 +106,8 @@ describe('operator laws', () => {
     fc.assert(
       fc.property(smallInts, (xs) => {
         const firsts = xs.filter((x, i) => xs.indexOf(x) === i);
-        expect(run(xs, (s) => s.unique())).toEqual(firsts);
-        expect(run(xs, (s) => s.unique({ maxsize: 9 }))).toEqual(firsts);
+        expect(runPipeline(xs, (s) => s.unique())).toEqual(firsts);
+        expect(runPipeline(xs, (s) => s.unique({ maxsize: 9 }))).toEqual(firsts);
       }),
     );
   });
@@ -122,7 +115,7 @@ describe('operator laws', () => {
   test('unique({ maxsize: 1 }) drops exactly the immediate repeats', () => {
     fc.assert(
       fc.property(smallInts, (xs) => {
-        expect(run(xs, (s) => s.unique({ maxsize: 1 }))).toEqual(xs.filter((x, i) => i === 0 || xs[i - 1] !== x));
+        expect(runPipeline(xs, (s) => s.unique({ maxsize: 1 }))).toEqual(xs.filter((x, i) => i === 0 || xs[i - 1] !== x));
       }),
     );
   });
@@ -130,7 +123,7 @@ describe('operator laws', () => {
   test('partitionUnique(n): every group holds n distinct keys', () => {
     fc.assert(
       fc.property(smallInts, fc.integer({ min: 1, max: 5 }), fc.constantFrom('first' as const, 'last' as const), (xs, n, keep) => {
-        for (const group of run(xs, (s) => s.partitionUnique(n, { keep }))) {
+        for (const group of runPipeline(xs, (s) => s.partitionUnique(n, { keep }))) {
           expect(group).toHaveLength(n);
           expect(new Set(group).size).toBe(n);
         }
@@ -142,7 +135,7 @@ describe('operator laws', () => {
     fc.assert(
       fc.property(ints, fc.nat({ max: 70 }), fc.nat({ max: 70 }), fc.integer({ min: 1, max: 5 }), (xs, start, end, step) => {
         const expected = xs.filter((_, i) => i >= start && i < end && i % step === 0);
-        expect(run(xs, (s) => s.slice(start, end, step))).toEqual(expected);
+        expect(runPipeline(xs, (s) => s.slice(start, end, step))).toEqual(expected);
       }),
     );
   });
@@ -150,7 +143,7 @@ describe('operator laws', () => {
   test('flatten of arrays is their concatenation; collect then flush returns everything', () => {
     fc.assert(
       fc.property(fc.array(ints, { maxLength: 10 }), (arrays) => {
-        expect(run(arrays, (s) => s.flatten())).toEqual(arrays.flat());
+        expect(runPipeline(arrays, (s) => s.flatten())).toEqual(arrays.flat());
         const source = new Stream<number[]>();
         const collector = source.collect();
         const out = collector.sinkToList();
@@ -164,7 +157,7 @@ describe('operator laws', () => {
   test('the last frequencies object counts every element', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', 'c', 'toString', '__proto__'), { minLength: 1, maxLength: 40 }), (xs) => {
-        const counts = run(xs, (s) => s.frequencies());
+        const counts = runPipeline(xs, (s) => s.frequencies());
         const expected = new Map<string, number>();
         for (const x of xs) expected.set(x, (expected.get(x) ?? 0) + 1);
         expect(new Map(Object.entries(counts[counts.length - 1]))).toEqual(expected);

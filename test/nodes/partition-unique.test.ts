@@ -1,11 +1,9 @@
 import { ArgumentRangeError, ArgumentTypeError, Stream } from '../../src';
 import type { PartitionUniqueOptions } from '../../src/nodes/partition-unique';
+import { runPipeline } from '../support/run-pipeline';
 
 function partitionUniqueOf<T>(n: number, options: PartitionUniqueOptions<T>, inputs: T[]): T[][] {
-  const source = new Stream<T>();
-  const out = source.partitionUnique(n, options).sinkToList();
-  for (const x of inputs) source.emit(x);
-  return out;
+  return runPipeline(inputs, (source: Stream<T>) => source.partitionUnique(n, options));
 }
 
 const records = [

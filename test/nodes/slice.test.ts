@@ -1,10 +1,8 @@
 import { ArgumentRangeError, ArgumentTypeError, Stream } from '../../src';
+import { runPipeline } from '../support/run-pipeline';
 
 function sliceOf(start?: number | null, end?: number | null, step?: number | null, count = 6): number[] {
-  const source = new Stream<number>();
-  const out = source.slice(start, end, step).sinkToList();
-  for (let i = 0; i < count; i++) source.emit(i);
-  return out;
+  return runPipeline(Array.from({ length: count }, (_, i) => i), (source: Stream<number>) => source.slice(start, end, step));
 }
 
 describe('slice', () => {

@@ -1,10 +1,8 @@
 import { ArgumentRangeError, ArgumentTypeError, Stream } from '../../src';
+import { runPipeline } from '../support/run-pipeline';
 
 function windowsOf(n: number, count: number, returnPartial?: boolean): number[][] {
-  const source = new Stream<number>();
-  const out = source.slidingWindow(n, returnPartial === undefined ? undefined : { returnPartial }).sinkToList();
-  for (let i = 0; i < count; i++) source.emit(i);
-  return out;
+  return runPipeline(Array.from({ length: count }, (_, i) => i), (source: Stream<number>) => source.slidingWindow(n, returnPartial === undefined ? undefined : { returnPartial }));
 }
 
 describe('slidingWindow', () => {

@@ -1,11 +1,9 @@
 import { ArgumentRangeError, ArgumentTypeError, Stream } from '../../src';
 import type { UniqueOptions } from '../../src/nodes/unique';
+import { runPipeline } from '../support/run-pipeline';
 
 function uniqueOf<T>(inputs: T[], options?: UniqueOptions<T>): T[] {
-  const source = new Stream<T>();
-  const out = source.unique(options).sinkToList();
-  for (const x of inputs) source.emit(x);
-  return out;
+  return runPipeline(inputs, (source: Stream<T>) => source.unique(options));
 }
 
 describe('unique', () => {
