@@ -72,10 +72,20 @@ describe('Stream.fromIterable', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4]);
   });
 
-  test('from_iterable_backpressure with rateLimit: once 0 passed, 1 waits in rateLimit and 2 is not pulled', async () => {
+  test.each([
+    ['from_iterable_backpressure with rateLimit: once 0 passed, 1 waits in rateLimit and 2 is not pulled', (source: Stream<number>) => source],
+    [
+      'backpressure_connect_empty_stream: back pressure travels through a connected pass-through node',
+      (source: Stream<number>) => {
+        const passThrough = new Stream<number>();
+        source.connect(passThrough);
+        return passThrough;
+      },
+    ],
+  ])('%s', async (_name, downstreamOf) => {
     const { iterator, pulled } = countingIterator(5);
     const source = Stream.fromIterable(iterator);
-    const out = source.rateLimit(50).sinkToList();
+    const out = downstreamOf(source).rateLimit(50).sinkToList();
     void source.start();
     expect(out).toEqual([0]);
     await new Promise((resolve) => setImmediate(resolve));
@@ -84,20 +94,6 @@ describe('Stream.fromIterable', () => {
     await source.drain();
     expect(out).toEqual([0, 1]);
     expect(pulled()).toBe(2);
-  });
-
-  test('backpressure_connect_empty_stream: back pressure travels through a connected pass-through node', async () => {
-    const { iterator, pulled } = countingIterator(5);
-    const source = Stream.fromIterable(iterator);
-    const passThrough = new Stream<number>();
-    source.connect(passThrough);
-    const out = passThrough.rateLimit(50).sinkToList();
-    void source.start();
-    expect(out).toEqual([0]);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(pulled()).toBe(2);
-    await source.stop();
-    await source.drain();
   });
 
   test('from_iterable_stop: stop() ends early, start() continues where it stopped', async () => {
