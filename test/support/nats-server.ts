@@ -8,6 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { freePort } from './free-port';
+import { sleep } from './sleep';
 
 export interface NatsServerOptions {
   /** Require this user and password from clients. */
@@ -127,7 +128,7 @@ export class NatsServer {
     while (Date.now() < deadline) {
       if (this.child !== child) throw new Error(`nats-server exited during start-up:\n${this.log}`);
       if (await accepts(this.port)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     await this.kill();
     throw new Error(`nats-server did not accept connections on ${this.url} within ${READY_TIMEOUT_MS} ms:\n${this.log}`);
