@@ -1,6 +1,7 @@
 import { ArgumentRangeError, ArgumentTypeError, PipelineError, Stream, type Scheduler } from '../../src';
 import { MissingKeyError } from '../../src/nodes/support/key-selector';
 import { isPending } from '../support/is-pending';
+import { trackSettled } from '../support/track-settled';
 
 function emitAll<T>(source: Stream<T>, xs: Iterable<T>): void {
   for (const x of xs) source.emit(x);
@@ -193,14 +194,11 @@ describe('partition', () => {
     const out = node.sinkToList();
     source.emit(0);
     expect(node.state).toBe('paused');
-    let drained = false;
-    const draining = source.drain().then(() => {
-      drained = true;
-    });
+    const draining = trackSettled(source.drain());
     await jest.advanceTimersByTimeAsync(99);
-    expect(drained).toBe(false);
+    expect(draining.settled).toBe(false);
     await jest.advanceTimersByTimeAsync(1);
-    await draining;
+    await draining.done;
     expect(out).toEqual([[0]]);
     await jest.advanceTimersByTimeAsync(1);
     expect(node.state).toBe('running');
