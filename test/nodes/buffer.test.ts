@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ArgumentRangeError, ArgumentTypeError, PipelineError, Stream } from '../../src';
 import { emitTimes } from '../support/emit-times';
 import { sleep } from '../support/sleep';
+import { slowWriter } from '../support/slow-writer';
 import { trackSettled } from '../support/track-settled';
 
 function inc(x: number): number {
@@ -14,11 +15,8 @@ describe('buffer', () => {
 
   test('buffer(2) with a 100 ms async sink: emits 0-2 resolve at once, then at 100 and 200', async () => {
     const source = new Stream<number>();
-    const out: number[] = [];
-    source.buffer(2).sink(async (x) => {
-      await sleep(100);
-      out.push(x);
-    });
+    const { written: out, write } = slowWriter(100);
+    source.buffer(2).sink(write);
     const times = emitTimes(source, 5);
     await jest.advanceTimersByTimeAsync(200);
     expect(await times).toEqual([0, 0, 0, 100, 200]);
@@ -41,11 +39,8 @@ describe('buffer', () => {
 
   test('test_await_syntax: buffer(3) and a 100 ms async sink, 6 emits take 200 ms', async () => {
     const source = new Stream<number>();
-    const out: number[] = [];
-    source.map(inc).buffer(3).sink(async (x) => {
-      await sleep(100);
-      out.push(x);
-    });
+    const { written: out, write } = slowWriter(100);
+    source.map(inc).buffer(3).sink(write);
     const times = emitTimes(source, 6);
     await jest.advanceTimersByTimeAsync(200);
     expect(await times).toEqual([0, 0, 0, 0, 100, 200]);
@@ -100,11 +95,8 @@ describe('buffer', () => {
 
   test('drain waits for queued and in-flight elements', async () => {
     const source = new Stream<number>();
-    const out: number[] = [];
-    source.buffer(3).sink(async (x) => {
-      await sleep(100);
-      out.push(x);
-    });
+    const { written: out, write } = slowWriter(100);
+    source.buffer(3).sink(write);
     for (let i = 0; i < 3; i++) await source.emit(i);
     const drain = trackSettled(source.drain());
     await jest.advanceTimersByTimeAsync(299);

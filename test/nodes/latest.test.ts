@@ -1,21 +1,10 @@
 import { PipelineError, Stream } from '../../src';
 import { sleep } from '../support/sleep';
+import { slowWriter } from '../support/slow-writer';
 import { trackSettled } from '../support/track-settled';
 
 function inc(x: number): number {
   return x + 1;
-}
-
-/** A sink that takes `ms` per element and records what it finished. */
-function slowWriter(ms: number): { written: number[]; write: (x: number) => Promise<void> } {
-  const written: number[] = [];
-  return {
-    written,
-    write: async (x: number) => {
-      await sleep(ms);
-      written.push(x);
-    },
-  };
 }
 
 describe('latest', () => {
