@@ -5,7 +5,7 @@
  * a result, grants the dispatcher its credit back over the control bus.
  */
 import { createActor, type Actor } from 'xstate';
-import { gatherMachine } from '../actors/gather';
+import { gatherMachine, type GatherState } from '../actors/gather';
 import { PipelineError } from '../errors';
 import { reportInspection } from '../inspect/inspection';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
@@ -43,6 +43,9 @@ export class GatherNode<T> extends Stream<T> implements Segment {
   private readonly creditSubject: string;
   private abandonedBy: Error | undefined = undefined;
   private readonly actor: Actor<typeof gatherMachine>;
+  /** The state the actor was last told; it lags behind when the node calms down (see `reportState`). */
+  private reported: GatherState = 'idle';
+  private calmReport: NodeJS.Immediate | undefined = undefined;
   private readonly rejections = new RejectionLog('rivulet gather');
 
   constructor(
@@ -83,7 +86,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
     if (!(x instanceof RemoteValue)) return this.emit(x as T);
     if (x.tail === undefined) return this.emit(x.value as T);
     this.holdStarted();
-    if (this.outstanding++ === 0) this.actor.send({ type: 'OUTSTANDING' });
+    if (this.outstanding++ === 0) this.reportState();
     return this.dispatcher.submit(x.value, x.tail.chain);
   }
 
@@ -128,7 +131,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
         continue;
       }
       this.blocked = true;
-      this.actor.send({ type: 'BLOCKED' });
+      this.reportState();
       pending.then(
         () => this.unblock(),
         (error: unknown) => {
@@ -142,7 +145,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
 
   private unblock(): void {
     this.blocked = false;
-    this.actor.send({ type: 'UNBLOCKED' });
+    this.reportState();
     this.finish();
     this.deliverReady();
   }
@@ -188,8 +191,42 @@ export class GatherNode<T> extends Stream<T> implements Segment {
 
   private finish(): void {
     this.grants++;
-    if (--this.outstanding === 0) this.actor.send({ type: 'SETTLED' });
+    if (--this.outstanding === 0) this.reportState();
     this.holdEnded();
+  }
+
+  private get situation(): GatherState {
+    return this.blocked ? 'blocked' : this.outstanding > 0 ? 'collecting' : 'idle';
+  }
+
+  /**
+   * Tells the actor a busier state at once and a calmer one only once it held for a turn of the
+   * event loop, so an emit-and-wait producer or a downstream that pushes back on every result does
+   * not flip the state (two actor events) once per element.
+   */
+  private reportState(): void {
+    const now = this.situation;
+    if (now === this.reported) return;
+    if (BUSYNESS[now] > BUSYNESS[this.reported]) this.tell(now);
+    else this.calmReport ??= setImmediate(this.reportCalm);
+  }
+
+  private readonly reportCalm = (): void => {
+    this.calmReport = undefined;
+    this.tell(this.situation);
+  };
+
+  private tell(target: GatherState): void {
+    let at = this.reported;
+    if (at === target) return;
+    if (at === 'blocked') {
+      this.actor.send({ type: 'UNBLOCKED' });
+      at = 'collecting';
+    }
+    if (target === 'blocked') this.actor.send({ type: 'BLOCKED' });
+    else if (target === 'idle' && at === 'collecting') this.actor.send({ type: 'SETTLED' });
+    else if (target === 'collecting' && at === 'idle') this.actor.send({ type: 'OUTSTANDING' });
+    this.reported = target;
   }
 
   private grantCredits(): void {
@@ -219,6 +256,8 @@ export class GatherNode<T> extends Stream<T> implements Segment {
     this.dispatcher.close();
   }
 }
+
+const BUSYNESS: Readonly<Record<GatherState, number>> = { idle: 0, collecting: 1, blocked: 2 };
 
 function remoteError(failure: TaskFailure): Error {
   const error = new Error(failure.message);

@@ -1,5 +1,6 @@
 import { Client, Stream, observeActors } from '../../src';
 import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type ResultBatch } from '../../src/transport/protocol';
+import type { GatherNode } from '../../src/distributed/gather-node';
 import { Worker } from '../../src/distributed/worker';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { Subjects } from '../../src/transport/subjects';
@@ -108,6 +109,24 @@ describe('distributed protocol', () => {
     await waitFor(() => delivered.length === 20, 5000, 'every result');
     expect(delivered).toEqual(Array.from({ length: 20 }, (_, value) => value + 1));
     expect(creditEvents).toEqual([false]);
+    await client.close();
+  });
+
+  test('gather stays collecting for an emit-and-wait producer instead of settling once per element', async () => {
+    const client = new Client();
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client }).map(inc).gather() as GatherNode<number>;
+    const delivered = gathered.sinkToList();
+    const gatherEvents: string[] = [];
+    const stopObserving = observeActors((event) => {
+      if (event.type === '@xstate.event' && event.actorRef.id === `gather-${gathered.pipeline}`) gatherEvents.push(event.event.type);
+    });
+    for (let value = 0; value < 20; value++) await source.emit(value);
+    await source.drain();
+    await waitFor(() => gathered.gatherState === 'idle', 5000, 'gather idle');
+    stopObserving();
+    expect(delivered).toEqual(Array.from({ length: 20 }, (_, value) => value + 1));
+    expect(gatherEvents).toEqual(['OUTSTANDING', 'SETTLED']);
     await client.close();
   });
 });
