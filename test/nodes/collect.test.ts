@@ -1,4 +1,5 @@
 import { Stream } from '../../src';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 import { isPending } from '../support/is-pending';
 
 describe('collect', () => {
@@ -43,11 +44,7 @@ describe('collect', () => {
   test('flush returns the downstream promise so a caller can await it', async () => {
     const source = new Stream<number>();
     const collector = source.collect();
-    const written: number[][] = [];
-    collector.sink(async (batch) => {
-      await Promise.resolve();
-      written.push(batch);
-    });
+    const written = asyncSinkToList(collector);
     expect(source.emit(1)).toBeUndefined();
     const pending = collector.flush();
     expect(pending).toBeInstanceOf(Promise);

@@ -1,4 +1,5 @@
 import { Stream } from '../../src';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 
 function* range(start: number, end: number): Generator<number> {
   for (let i = start; i < end; i++) yield i;
@@ -80,11 +81,7 @@ describe('flatten', () => {
 
   test('an array element with back pressure keeps order and drain() waits for the rest', async () => {
     const source = new Stream<number[]>();
-    const out: number[] = [];
-    source.flatten().sink(async (x) => {
-      await Promise.resolve();
-      out.push(x);
-    });
+    const out = asyncSinkToList(source.flatten());
     source.emit([1, 2, 3]);
     await source.drain();
     expect(out).toEqual([1, 2, 3]);

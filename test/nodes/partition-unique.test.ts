@@ -1,5 +1,6 @@
 import { ArgumentRangeError, ArgumentTypeError, Stream } from '../../src';
 import type { PartitionUniqueOptions } from '../../src/nodes/partition-unique';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 import { runPipeline } from '../support/run-pipeline';
 
 function partitionUniqueOf<T>(n: number, options: PartitionUniqueOptions<T>, inputs: T[]): T[][] {
@@ -36,11 +37,7 @@ describe('partitionUnique', () => {
 
   test('the emit that completes a group returns the downstream promise', async () => {
     const source = new Stream<number>();
-    const written: number[][] = [];
-    source.partitionUnique(2).sink(async (group) => {
-      await Promise.resolve();
-      written.push(group);
-    });
+    const written = asyncSinkToList(source.partitionUnique(2));
     expect(source.emit(1)).toBeUndefined();
     expect(source.emit(1)).toBeUndefined();
     await source.emit(2);

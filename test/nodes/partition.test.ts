@@ -1,5 +1,6 @@
 import { ArgumentRangeError, ArgumentTypeError, PipelineError, Stream, type Scheduler } from '../../src';
 import { MissingKeyError } from '../../src/nodes/support/key-selector';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 import { isPending } from '../support/is-pending';
 import { trackSettled } from '../support/track-settled';
 
@@ -174,11 +175,7 @@ describe('partition', () => {
 
   test('back pressure: the emit that fills a group returns the downstream promise', async () => {
     const source = new Stream<number>();
-    const written: number[][] = [];
-    source.partition(2).sink(async (group) => {
-      await Promise.resolve();
-      written.push(group);
-    });
+    const written = asyncSinkToList(source.partition(2));
     expect(source.emit(0)).toBeUndefined();
     const pending = source.emit(1);
     expect(pending).toBeInstanceOf(Promise);

@@ -1,4 +1,5 @@
 import { ArgumentRangeError, ArgumentTypeError, Stream } from '../../src';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 import { runPipeline } from '../support/run-pipeline';
 
 function windowsOf(n: number, count: number, returnPartial?: boolean): number[][] {
@@ -33,11 +34,7 @@ describe('slidingWindow', () => {
 
   test('emit returns the downstream promise for every emitted window', async () => {
     const source = new Stream<number>();
-    const written: number[][] = [];
-    source.slidingWindow(2, { returnPartial: false }).sink(async (w) => {
-      await Promise.resolve();
-      written.push(w);
-    });
+    const written = asyncSinkToList(source.slidingWindow(2, { returnPartial: false }));
     expect(source.emit(0)).toBeUndefined();
     await source.emit(1);
     expect(written).toEqual([[0, 1]]);

@@ -1,4 +1,5 @@
 import { Stream } from '../../src';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 
 describe('union', () => {
   test('test_union', () => {
@@ -48,11 +49,7 @@ describe('union', () => {
   test('emit returns what the downstream returned', async () => {
     const a = new Stream<number>();
     const b = new Stream<number>();
-    const seen: number[] = [];
-    a.union(b).sink(async (x) => {
-      await Promise.resolve();
-      seen.push(x);
-    });
+    const seen = asyncSinkToList(a.union(b));
     const pending = b.emit(5);
     expect(pending).toBeInstanceOf(Promise);
     await pending;

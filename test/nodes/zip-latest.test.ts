@@ -1,4 +1,5 @@
 import { PipelineError, Stream } from '../../src';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 
 describe('zipLatest', () => {
   test('test_zip_latest (compared with combineLatest emitOn this stream)', () => {
@@ -131,11 +132,7 @@ describe('zipLatest', () => {
   test('an asynchronous downstream: the completing emit waits for every released element', async () => {
     const a = new Stream<number>();
     const b = new Stream<string>();
-    const seen: Array<[number, string]> = [];
-    a.zipLatest(b).sink(async (pair) => {
-      await Promise.resolve();
-      seen.push(pair);
-    });
+    const seen = asyncSinkToList(a.zipLatest(b));
     expect(a.emit(1)).toBeUndefined();
     expect(a.emit(2)).toBeUndefined();
     const released = b.emit('b');

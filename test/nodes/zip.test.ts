@@ -1,4 +1,5 @@
 import { ArgumentRangeError, ArgumentTypeError, PipelineError, Stream } from '../../src';
+import { asyncSinkToList } from '../support/async-sink-to-list';
 import { isPending } from '../support/is-pending';
 
 describe('zip', () => {
@@ -202,11 +203,7 @@ describe('zip', () => {
   test('the emit that completes a tuple returns what the downstream returned', async () => {
     const a = new Stream<number>();
     const b = new Stream<number>();
-    const seen: number[][] = [];
-    a.zip(b).sink(async (pair) => {
-      await Promise.resolve();
-      seen.push(pair);
-    });
+    const seen = asyncSinkToList(a.zip(b));
     expect(a.emit(1)).toBeUndefined();
     const completing = b.emit(2);
     expect(completing).toBeInstanceOf(Promise);
