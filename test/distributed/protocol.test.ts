@@ -95,13 +95,13 @@ describe('distributed protocol', () => {
   test('under steady saturation the scatter stays saturated instead of flipping once per result', async () => {
     const client = new Client();
     const source = new Stream<number>();
-    const gathered = source.scatter({ client }).map(inc).gather();
-    const delivered: number[] = [];
-    gathered.sink((value) => delivered.push(value));
-    const { dispatcher } = gathered as unknown as { dispatcher: { state: string } };
+    const gathered = source.scatter({ client }).map(inc).gather() as GatherNode<number>;
+    const delivered = gathered.sinkToList();
+    const { dispatcher } = gathered;
+    const scatterActor = dispatcher['actor'];
     const creditEvents: boolean[] = [];
     const stopObserving = observeActors((event) => {
-      if (event.type === '@xstate.event' && event.event.type === 'CREDITS') creditEvents.push(event.event.available as boolean);
+      if (event.type === '@xstate.event' && event.actorRef === scatterActor && event.event.type === 'CREDITS') creditEvents.push(event.event.available as boolean);
     });
     for (let value = 0; value < 20; value++) await source.emit(value);
     expect(dispatcher.state).toBe('saturated');
@@ -118,8 +118,9 @@ describe('distributed protocol', () => {
     const gathered = source.scatter({ client }).map(inc).gather() as GatherNode<number>;
     const delivered = gathered.sinkToList();
     const gatherEvents: string[] = [];
+    const gatherActor = gathered['actor'];
     const stopObserving = observeActors((event) => {
-      if (event.type === '@xstate.event' && event.actorRef.id === `gather-${gathered.pipeline}`) gatherEvents.push(event.event.type);
+      if (event.type === '@xstate.event' && event.actorRef === gatherActor) gatherEvents.push(event.event.type);
     });
     for (let value = 0; value < 20; value++) await source.emit(value);
     await source.drain();
