@@ -100,7 +100,7 @@ describe('Stream', () => {
 
   test('a downstream that disconnects itself mid-emit does not make the next downstream miss the element', () => {
     const source = new Stream<number>();
-    const once = source.sink(() => once.destroy());
+    const once: Stream<never> = source.sink((): void => once.destroy());
     const after = source.sinkToList();
     source.emit(1);
     source.emit(2);
