@@ -8,9 +8,6 @@ export interface StateHolder {
 
 /** The steps from a scatter to one task node, computed once per node. */
 export class CompiledChain {
-  private static nextId = 1;
-  readonly id = CompiledChain.nextId++;
-
   constructor(
     readonly steps: readonly StepSpec[],
     /** One per `accumulate` step, in chain order; a chain with any runs one element at a time. */

@@ -68,7 +68,8 @@ export class Dispatcher implements DirectoryListener {
   /** The entry that took the last credit: its `emit` waits for a credit to come back. */
   private blocked: TaskEntry | undefined = undefined;
   private sequentialBusy = false;
-  private readonly outgoing = new Map<string, Outgoing>();
+  /** Tasks to send at the next flush, by worker, one batch per chain (usually one). */
+  private readonly outgoing = new Map<string, Outgoing[]>();
   private flushScheduled = false;
   private readonly actor: Actor<typeof scatterMachine>;
   private readonly creditSubscription: Subscription;
@@ -267,14 +268,20 @@ export class Dispatcher implements DirectoryListener {
   }
 
   private enqueue(entry: TaskEntry, worker: string): void {
-    const key = `${worker}/${entry.chain.id}`;
-    let out = this.outgoing.get(key);
-    if (out === undefined) this.outgoing.set(key, (out = { worker, chain: entry.chain, tasks: [] }));
-    out.tasks.push({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: entry.chain.currentStates() });
+    this.outgoingFor(worker, entry.chain).tasks.push({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: entry.chain.currentStates() });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flush);
     }
+  }
+
+  private outgoingFor(worker: string, chain: CompiledChain): Outgoing {
+    let batches = this.outgoing.get(worker);
+    if (batches === undefined) this.outgoing.set(worker, (batches = []));
+    for (const out of batches) if (out.chain === chain) return out;
+    const out: Outgoing = { worker, chain, tasks: [] };
+    batches.push(out);
+    return out;
   }
 
   private readonly flush = (): void => {
@@ -283,13 +290,15 @@ export class Dispatcher implements DirectoryListener {
     const bus = this.options.bus();
     if (bus === undefined || bus.status === 'closed') return;
     const reply = subjects.results(pipeline);
-    for (const out of this.outgoing.values()) {
-      const timeout = out.chain.policy.timeout;
-      const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline, reply, chain: out.chain.steps, tasks: out.tasks, ...(timeout === undefined ? {} : { timeout }) };
-      try {
-        bus.publish(subjects.workerTasks(out.worker), batch);
-      } catch (error) {
-        this.unsent(bus, reply, out.tasks, error);
+    for (const batches of this.outgoing.values()) {
+      for (const out of batches) {
+        const timeout = out.chain.policy.timeout;
+        const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline, reply, chain: out.chain.steps, tasks: out.tasks, ...(timeout === undefined ? {} : { timeout }) };
+        try {
+          bus.publish(subjects.workerTasks(out.worker), batch);
+        } catch (error) {
+          this.unsent(bus, reply, out.tasks, error);
+        }
       }
     }
     this.outgoing.clear();
