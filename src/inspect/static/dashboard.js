@@ -16,11 +16,11 @@
   const NODE_WIDTH = 210;
   const NODE_HEIGHT = 54;
   const MAX_ROWS = 12;
-  /** The task stream shows at most the last minute, and at least five seconds. */
+  /** The task stream shows at most the last minute, and at least two seconds. */
   const TASK_SPAN_MIN = 2000;
+  const TASK_SPAN_MAX = 60000;
   /** Overlapping tasks of one worker drawn at most this many lanes deep. */
   const MAX_LANES = 8;
-  const TASK_SPAN_MAX = 60000;
   const TASK_COLORS = ['#1e88e5', '#8e24aa', '#00897b', '#6d4c41', '#3949ab', '#7cb342', '#f4511e'];
 
   let graphShape = '';
@@ -103,7 +103,7 @@
       group.setAttribute('data-state', node.state);
       group.setAttribute('data-in', node.in);
       group.setAttribute('data-out', node.out);
-      group.querySelector('rect').setAttribute('fill', STATE_COLORS[node.state] || '#8d96a8');
+      group.querySelector('rect').setAttribute('fill', STATE_COLORS[node.state] || STATE_COLORS.idle);
       const counts = group.querySelectorAll('text.counts');
       counts[0].textContent = `in ${formatCount(node.in)}  out ${formatCount(node.out)}  pending ${node.pending}` + (node.errors ? `  errors ${node.errors}` : '');
       counts[1].textContent = `${formatRate(node.rate)}  ${node.state}` + (node.credits === undefined ? '' : `  credits ${node.credits}`);
@@ -226,7 +226,6 @@
       context.fillRect(labelWidth, top - 3, width - labelWidth, 1);
     }
   }
-
 
   function renderThroughput(history) {
     const data = [history.times, history.emitted, history.done, history.tasks, history.errors];
