@@ -4,6 +4,7 @@ import { ArgumentTypeError, PipelineError, toPipelineError } from './errors';
 import { reportInspection } from './inspect/inspection';
 import { ignore } from './util/promise';
 import { graphOf, renderGraph, type GraphFormat } from './inspect/graph';
+import { requireOptions } from './validate';
 
 /**
  * What `emit` and `update` return: `undefined` when the element was handled synchronously, a
@@ -44,7 +45,7 @@ export class Stream<T = unknown> {
   private readonly lifecycle: Actor<typeof nodeLifecycle>;
 
   constructor(options: StreamOptions = {}, upstreams: ReadonlyArray<Stream<unknown>> = []) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     this.id = nextNodeId++;
     this.name = options.name;
     this.lifecycle = createActor(nodeLifecycle, { id: `node-${this.id}`, inspect: reportInspection });

@@ -7,6 +7,12 @@ export function requireFunction<F extends AnyFunction>(argument: string, value: 
   return value;
 }
 
+/** An options object (the trailing argument most operators take). */
+export function requireOptions<O extends object>(value: O, argument = 'options'): O {
+  if (value === null || typeof value !== 'object') throw new ArgumentTypeError(argument, 'an object', value);
+  return value;
+}
+
 export function requireNumber(argument: string, value: number): number {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new ArgumentTypeError(argument, 'a number', value);
   return value;

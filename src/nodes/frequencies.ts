@@ -1,5 +1,6 @@
-import { ArgumentTypeError, describeValue } from '../errors';
+import { describeValue } from '../errors';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
+import { requireOptions } from '../validate';
 
 export interface FrequenciesOptions extends StreamOptions {
   /** Emit a `Map` keyed by the elements themselves instead of a plain object. */
@@ -30,7 +31,7 @@ export class Frequencies<T> extends Stream<Counts | Map<T, number>> {
   private readonly asMap: boolean;
 
   constructor(upstream: Stream<T>, options: FrequenciesOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     super(options, [upstream]);
     this.asMap = options.map ?? false;
   }

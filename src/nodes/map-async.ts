@@ -1,8 +1,7 @@
 import { emitDetached } from './support/detached-emit';
-import { ArgumentTypeError } from '../errors';
 import { Fifo } from '../util/fifo';
 import { type Emitted, type StreamOptions, Stream } from '../stream';
-import { requireFunction, requirePositiveInteger } from '../validate';
+import { requireFunction, requireOptions, requirePositiveInteger } from '../validate';
 
 export interface MapAsyncOptions extends StreamOptions {
   /** How many calls of `fn` may run at once (default 1). */
@@ -50,7 +49,7 @@ export class MapAsync<In, Out> extends Stream<Out> {
 
   constructor(upstream: Stream<In>, fn: (x: In) => unknown, options: MapAsyncOptions = {}) {
     requireFunction('fn', fn);
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     const parallelism = requirePositiveInteger('parallelism', options.parallelism ?? 1);
     super(options, [upstream]);
     this.fn = fn;

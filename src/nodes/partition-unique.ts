@@ -1,6 +1,5 @@
-import { ArgumentTypeError } from '../errors';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import { requirePositiveInteger } from '../validate';
+import { requireOptions, requirePositiveInteger } from '../validate';
 import { DistinctByKey, requireKeep, type Keep } from './support/distinct-by-key';
 import { keyFunction, type KeySelector } from './support/key-selector';
 
@@ -23,7 +22,7 @@ export class PartitionUnique<T> extends Stream<T[]> {
   private readonly n: number;
 
   constructor(upstream: Stream<T>, n: number, options: PartitionUniqueOptions<T> = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     requirePositiveInteger('n', n);
     const group = new DistinctByKey(keyFunction('key', options.key), requireKeep('keep', options.keep));
     super(options, [upstream]);

@@ -1,9 +1,8 @@
-import { ArgumentTypeError } from '../errors';
 import { emitDetached } from './support/detached-emit';
 import { systemScheduler, type Scheduler } from '../scheduler';
 import { Stream, type Emitted } from '../stream';
 import type { TimedOptions } from './support/timed-options';
-import { requireInterval, requirePositiveInteger } from '../validate';
+import { requireInterval, requireOptions, requirePositiveInteger } from '../validate';
 import { keyFunction, type KeySelector } from './support/key-selector';
 
 export interface PartitionOptions<T> extends TimedOptions {
@@ -40,7 +39,7 @@ export class Partition<T> extends Stream<T[]> {
   private readonly scheduler: Scheduler;
 
   constructor(upstream: Stream<T>, n: number, options: PartitionOptions<T> = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     requirePositiveInteger('n', n);
     const timeout = options.timeout == null ? undefined : requireInterval('timeout', options.timeout);
     const keyOf = options.key == null ? undefined : keyFunction('key', options.key);

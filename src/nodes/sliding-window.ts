@@ -1,6 +1,5 @@
-import { ArgumentTypeError } from '../errors';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import { requirePositiveInteger } from '../validate';
+import { requireOptions, requirePositiveInteger } from '../validate';
 
 export interface SlidingWindowOptions extends StreamOptions {
   /** Also emit the growing windows before the first `n` elements arrived (default `true`, as streamz). */
@@ -20,7 +19,7 @@ export class SlidingWindow<T> extends Stream<T[]> {
   private readonly returnPartial: boolean;
 
   constructor(upstream: Stream<T>, n: number, options: SlidingWindowOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     requirePositiveInteger('n', n);
     super(options, [upstream]);
     this.n = n;

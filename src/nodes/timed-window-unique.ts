@@ -1,10 +1,10 @@
-import { ArgumentTypeError } from '../errors';
 import { Stream } from '../stream';
 import type { TimedOptions } from './support/timed-options';
 import type { PartitionUniqueOptions } from './partition-unique';
 import { DistinctByKey, requireKeep } from './support/distinct-by-key';
 import { keyFunction } from './support/key-selector';
 import { TimedWindow } from './timed-window';
+import { requireOptions } from '../validate';
 
 /** `key` and `keep` as for `partitionUnique`, plus the clock. */
 export interface TimedWindowUniqueOptions<T> extends TimedOptions, Pick<PartitionUniqueOptions<T>, 'key' | 'keep'> {}
@@ -21,7 +21,7 @@ declare module '../stream' {
 
 export class TimedWindowUnique<T> extends TimedWindow<T> {
   constructor(upstream: Stream<T>, interval: number, options: TimedWindowUniqueOptions<T> = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     super(upstream, interval, options, new DistinctByKey(keyFunction('key', options.key), requireKeep('keep', options.keep)));
   }
 

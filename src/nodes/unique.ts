@@ -1,6 +1,5 @@
-import { ArgumentTypeError } from '../errors';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import { requirePositiveInteger } from '../validate';
+import { requireOptions, requirePositiveInteger } from '../validate';
 import { keyFunction, type KeySelector } from './support/key-selector';
 
 export interface UniqueOptions<T> extends StreamOptions {
@@ -28,7 +27,7 @@ export class Unique<T> extends Stream<T> {
   private readonly maxsize: number;
 
   constructor(upstream: Stream<T>, options: UniqueOptions<T> = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    requireOptions(options);
     const keyOf = keyFunction('key', options.key);
     const maxsize = options.maxsize == null ? Infinity : requirePositiveInteger('maxsize', options.maxsize);
     super(options, [upstream]);
