@@ -11,7 +11,7 @@ import { reportInspection } from '../inspect/inspection';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
 import { Fifo } from '../util/fifo';
 import type { Message } from '../transport/bus';
-import { PROTOCOL_VERSION, ProtocolError, readResultBatch, type CreditGrant, type ResultBatch, type TaskFailure, type WireResult } from '../transport/protocol';
+import { PROTOCOL_VERSION, readResultBatch, type CreditGrant, type ResultBatch, type TaskFailure, type WireResult } from '../transport/protocol';
 import type { Client, Segment } from './client';
 import { Dispatcher, type TaskEntry } from './dispatcher';
 import { RejectionLog } from './rejection-log';
@@ -95,7 +95,7 @@ export class GatherNode<T> extends Stream<T> implements Segment {
     try {
       batch = readResultBatch(message.data);
     } catch (error) {
-      this.rejections.record(error instanceof ProtocolError ? error.kind : 'malformed', error instanceof Error ? error.message : String(error));
+      this.rejections.recordRefusal(error);
       return;
     }
     for (const result of batch.results) {

@@ -1,4 +1,5 @@
 import type { RejectionKind } from '../transport/bus';
+import { ProtocolError } from '../transport/protocol';
 
 export type RejectionCounts = Record<RejectionKind, number>;
 
@@ -16,10 +17,17 @@ export class RejectionLog {
 
   constructor(private readonly who: string) {}
 
-  /** Counts a message this component refused itself. */
-  record(kind: RejectionKind, detail: string): void {
+  private record(kind: RejectionKind, detail: string): void {
     this.counts[kind]++;
     this.logOnce(kind, detail);
+  }
+
+  /** Counts a message refused because reading it threw `error`; returns `kind: reason` for an answer. */
+  recordRefusal(error: unknown): string {
+    const kind = error instanceof ProtocolError ? error.kind : 'malformed';
+    const reason = error instanceof Error ? error.message : String(error);
+    this.record(kind, reason);
+    return `${kind}: ${reason}`;
   }
 
   /** Logs the kinds that grew in the bus's own counts (the bus counts those itself). */

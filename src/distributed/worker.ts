@@ -14,7 +14,6 @@ import { REJECTED_HEADER } from '../transport/nats-bus';
 import {
   describeFailure,
   PROTOCOL_VERSION,
-  ProtocolError,
   readTaskBatch,
   type Heartbeat,
   type ResultBatch,
@@ -177,12 +176,10 @@ export class Worker {
 
   /** Counts and logs (once per kind) a task message it cannot run, and answers its reply subject with the reason. */
   private refuse(message: Message, error: unknown): void {
-    const kind = error instanceof ProtocolError ? error.kind : 'malformed';
-    const reason = error instanceof Error ? error.message : String(error);
-    this.rejections.record(kind, reason);
+    const refusal = this.rejections.recordRefusal(error);
     if (message.reply === undefined) return;
     try {
-      this.bus?.publish(message.reply, undefined, { headers: { [REJECTED_HEADER]: `${kind}: ${reason}` } });
+      this.bus?.publish(message.reply, undefined, { headers: { [REJECTED_HEADER]: refusal } });
     } catch {
       // The reply subject itself is unusable: nothing to answer.
     }
