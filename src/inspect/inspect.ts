@@ -28,7 +28,6 @@ export function inspect(target: Stream<unknown> | InspectTarget, observer: Inspe
   const { interval = 1000, ...modelOptions } = options;
   const onActor = observer.actor?.bind(observer);
   const model = new InspectionModel(toInspectTarget(target), { ...modelOptions, onActorEvent: onActor });
-  model.sample();
   const timer = setInterval(() => observer.sample?.(model.sample()), interval);
   timer.unref();
   return () => {
