@@ -9,6 +9,7 @@ import { clusterMachine, type ClusterState } from '../actors/cluster';
 import { reportInspection } from '../inspect/inspection';
 import type { Bus } from '../transport/bus';
 import { relayPort } from '../transport/port-bus';
+import { ignore } from '../util/promise';
 import type { Subjects } from '../transport/subjects';
 import { newWorkerId } from './worker';
 import type { WorkerDirectory } from './worker-directory';
@@ -33,7 +34,6 @@ interface Member {
 
 /** How long a thread may take to load its tasks and announce itself. */
 const START_TIMEOUT = 30_000;
-const POLL_INTERVAL = 10;
 
 export class LocalCluster {
   private readonly members: Member[] = [];
@@ -123,16 +123,26 @@ export class LocalCluster {
   }
 
   /** Resolves once the thread's first heartbeat arrived; rejects if it exits or takes too long. */
-  private async announced(member: Member): Promise<void> {
-    let exited = false;
-    void member.exited.then(() => (exited = true));
-    const deadline = Date.now() + START_TIMEOUT;
-    while (!this.directory.list().some((worker) => worker.id === member.id)) {
-      if (exited) throw new Error(`worker thread ${member.id} exited before it announced itself`);
-      if (Date.now() > deadline) throw new Error(`worker thread ${member.id} did not announce itself within ${START_TIMEOUT} ms`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL));
-    }
-    member.started = true;
+  private announced(member: Member): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        stopListening();
+        if (error !== undefined) return reject(error);
+        member.started = true;
+        resolve();
+      };
+      const check = (): void => {
+        if (this.directory.list().some((worker) => worker.id === member.id)) settle();
+      };
+      const timer = setTimeout(() => settle(new Error(`worker thread ${member.id} did not announce itself within ${START_TIMEOUT} ms`)), START_TIMEOUT);
+      const stopListening = this.directory.listen({ workerJoined: check, workerLost: ignore, leasesDue: ignore, busReconnected: ignore });
+      void member.exited.then(() => settle(new Error(`worker thread ${member.id} exited before it announced itself`)));
+      check();
+    });
   }
 
   /** Asks the thread to drain; it exits once its tasks are done. */
