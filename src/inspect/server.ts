@@ -94,7 +94,7 @@ function route(request: IncomingMessage, response: ServerResponse, context: { as
     return;
   }
   if (path === '/api/state') return reply(response, 200, 'application/json', JSON.stringify(context.model.sample()));
-  if (path === '/api/events') return context.events.add(response, { event: 'state', data: context.model.sample() });
+  if (path === '/api/events') return context.events.add(response, { event: 'state', data: context.model.state() });
   const asset = context.assets.get(path);
   if (asset === undefined) return reply(response, 404, 'text/plain', 'not found');
   reply(response, 200, asset.type, asset.body);
