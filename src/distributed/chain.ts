@@ -65,24 +65,25 @@ export async function runChain(chain: readonly StepSpec[], value: unknown, state
   return { values, states: nextStates };
 }
 
-async function call(fn: Callable, args: unknown[]): Promise<unknown> {
-  const result = fn(...args);
-  return isPromiseLike(result) ? await result : result;
-}
-
 async function applyStep(step: StepSpec, fn: Callable | undefined, values: unknown[]): Promise<unknown[]> {
   const extra = (step.args ?? []) as unknown[];
   const out: unknown[] = [];
+  // Results are awaited only when they are promises: a synchronous task costs no Promise per value.
   for (const x of values) {
+    let result: unknown;
     switch (step.op) {
       case 'map':
-        out.push(await call(fn as Callable, [x, ...extra]));
+        result = (fn as Callable)(x, ...extra);
+        out.push(isPromiseLike(result) ? await result : result);
         break;
       case 'starmap':
-        out.push(await call(fn as Callable, [...(x as unknown[]), ...extra]));
+        result = (fn as Callable)(...(x as unknown[]), ...extra);
+        out.push(isPromiseLike(result) ? await result : result);
         break;
       case 'filter':
-        if (fn === undefined ? x : await call(fn, [x, ...extra])) out.push(x);
+        if (fn === undefined) result = x;
+        else if (isPromiseLike((result = fn(x, ...extra)))) result = await result;
+        if (result) out.push(x);
         break;
       case 'pluck':
         out.push(pluck(x, step.key));
@@ -119,7 +120,8 @@ async function accumulateAll(fn: Callable, step: StepSpec, values: unknown[], st
       out.push(step.withState ? [x, x] : x);
       continue;
     }
-    const next = await call(fn, [acc, x]);
+    let next = fn(acc, x);
+    if (isPromiseLike(next)) next = await next;
     let result: unknown;
     if (step.returnsState) [acc, result] = next as [unknown, unknown];
     else acc = result = next;
