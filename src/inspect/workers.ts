@@ -1,3 +1,5 @@
+import { readHeartbeat, type Heartbeat } from '../transport/protocol';
+
 /**
  * How the inspector learns about workers and their tasks. The distributed `Client` (or a NATS
  * heartbeat listener) implements these two small interfaces; the inspector never needs more.
@@ -70,15 +72,6 @@ export class WorkerRoster {
   }
 }
 
-/** A heartbeat as workers publish it on `<prefix>.workers.heartbeat`. */
-export interface Heartbeat {
-  id: string;
-  capacity: number;
-  inFlight: number;
-  done: number;
-  failed: number;
-}
-
 /** A `WorkerDirectory` fed by heartbeat messages (what `rivulet dashboard --servers` listens to). */
 export class HeartbeatDirectory implements WorkerDirectory {
   private readonly latest = new Map<string, WorkerInfo>();
@@ -90,10 +83,15 @@ export class HeartbeatDirectory implements WorkerDirectory {
 
   /** Records a heartbeat (a worker announcing `phase: 'stopped'` leaves); malformed ones are ignored and reported as `false`. */
   receive(message: unknown): boolean {
-    const heartbeat = asHeartbeat(message);
-    if (heartbeat === undefined) return false;
-    if ((message as { phase?: unknown }).phase === 'stopped') this.latest.delete(heartbeat.id);
-    else this.latest.set(heartbeat.id, { ...heartbeat, lastHeartbeat: this.now() });
+    let heartbeat: Heartbeat;
+    try {
+      heartbeat = readHeartbeat(message);
+    } catch {
+      return false;
+    }
+    const { id, capacity, inFlight, done, failed } = heartbeat;
+    if (heartbeat.phase === 'stopped') this.latest.delete(id);
+    else this.latest.set(id, { id, capacity, inFlight, done, failed, lastHeartbeat: this.now() });
     return true;
   }
 
@@ -102,13 +100,4 @@ export class HeartbeatDirectory implements WorkerDirectory {
     for (const [id, info] of this.latest) if (now - info.lastHeartbeat > this.forgetAfter) this.latest.delete(id);
     return [...this.latest.values()];
   }
-}
-
-function asHeartbeat(message: unknown): Heartbeat | undefined {
-  if (message === null || typeof message !== 'object') return undefined;
-  const m = message as Record<string, unknown>;
-  const id = m.id ?? m.worker;
-  if (typeof id !== 'string' || id.length === 0) return undefined;
-  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
-  return { id, capacity: count(m.capacity), inFlight: count(m.inFlight), done: count(m.done), failed: count(m.failed) };
 }
