@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { ArgumentTypeError, Stream } from '../../src';
 import { countingReadable } from '../support/counting-readable';
+import { isPending } from '../support/is-pending';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -35,16 +36,10 @@ describe('toWritable', () => {
     source.toWritable(writable);
     const first = source.emit(1);
     expect(first).toBeInstanceOf(Promise);
-    let accepted = false;
-    void (first as Promise<void>).then(() => {
-      accepted = true;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    expect(await isPending(first as Promise<void>)).toBe(true);
     expect(written).toEqual([1]);
-    expect(accepted).toBe(false);
     complete();
     await first;
-    expect(accepted).toBe(true);
     const second = source.emit(2);
     complete();
     await second;
