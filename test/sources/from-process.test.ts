@@ -70,14 +70,15 @@ describe('Stream.fromProcess', () => {
   });
 
   test('stop() kills a running process', async () => {
-    const source = Stream.fromProcess([node, '-e', "setInterval(() => console.log('tick'), 5)"]);
+    const source = Stream.fromProcess([node, '-e', "console.log(process.pid); setInterval(() => console.log('tick'), 5)"]);
     const out = source.sinkToList();
     await source.start();
-    await waitFor(() => out.length >= 2, 5000, 'two ticks');
+    await waitFor(() => out.length >= 2, 5000, 'the pid and a tick');
     await source.stop();
     expect(source.state).toBe('stopped');
     const seen = out.length;
-    await new Promise((resolve) => setImmediate(resolve));
+    const pid = Number(out[0].toString());
+    await waitFor(() => !isAlive(pid), 5000, 'the process to exit');
     expect(out.length).toBe(seen);
   });
 
@@ -95,3 +96,13 @@ describe('Stream.fromProcess', () => {
     expect(() => Stream.fromProcess([1] as unknown as string[])).toThrow(ArgumentTypeError);
   });
 });
+
+/** Whether a process with `pid` exists (signal 0 only checks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
