@@ -20,6 +20,8 @@ type Port = Pick<MessagePort, 'postMessage' | 'on' | 'off'>;
 
 export type PortBusOptions = BusBaseOptions;
 
+let portBusCount = 0;
+
 export class PortBus extends BusBase {
   private readonly handlers = new Map<number, Handler>();
   private readonly flushes = new Map<number, () => void>();
@@ -29,7 +31,8 @@ export class PortBus extends BusBase {
     private readonly port: Port,
     options: PortBusOptions = {},
   ) {
-    super(`_INBOX.port.${process.pid}.${threadId}.`, options, 'connected');
+    // Unique per bus: two buses sharing an inbox would settle each other's requests by id.
+    super(`_INBOX.port.${process.pid}.${threadId}.${++portBusCount}.`, options, 'connected');
     port.on('message', this.onMessage);
   }
 

@@ -45,6 +45,24 @@ describe('PortBus specifics', () => {
     port1.close();
   });
 
+  test('two buses in one thread get their own replies to requests with the same ids', async () => {
+    const main = new InProcessBus();
+    const channels = [new MessageChannel(), new MessageChannel()];
+    for (const { port2 } of channels) relayPort(main, port2);
+    const [first, second] = channels.map(({ port1 }) => new PortBus(port1));
+    main.subscribe('echo', (message) => main.publish(message.reply!, message.data));
+    try {
+      await Promise.all([first.flush(), second.flush()]);
+      // The first requests subscribe both inboxes; the next ones share an id.
+      expect([await first.request('echo', 1), await second.request('echo', 2)]).toEqual([1, 2]);
+      const crossing = [first.request('echo', 'first', { timeout: 500 }), second.request('echo', 'second', { timeout: 500 })];
+      await expect(Promise.all(crossing)).resolves.toEqual(['first', 'second']);
+    } finally {
+      await Promise.all([first.close(), second.close(), main.close()]);
+      for (const { port1 } of channels) port1.close();
+    }
+  });
+
   test('a request carries its headers to the responder', async () => {
     const main = new InProcessBus();
     const { port1, port2 } = new MessageChannel();
