@@ -160,7 +160,7 @@ class Soak {
     this.log(`stopped emitting after ${this.emitted} elements; draining (at most ${DRAIN_TIMEOUT_MS / 1000} s)`);
     const drained = emitOk && (await withTimeout(source.drain(), DRAIN_TIMEOUT_MS));
     clearInterval(progress);
-    return this.report(drained, gathered.duplicates);
+    return this.report(drained, gathered.segment.duplicates);
   }
 
   /** Emits consecutive ids until `deadline`; false if one emit stayed pending past the stall timeout. */
@@ -230,7 +230,7 @@ class Soak {
     const victim = alive[Math.floor(this.random() * alive.length)];
     if (victim === undefined) return;
     const id = this.workerIds.get(victim);
-    const inFlight = this.gathered?.dispatcher.tasksInFlight ?? 0;
+    const inFlight = this.gathered?.segment.tasksInFlight ?? 0;
     victim.kill('SIGKILL');
     this.event(`SIGKILL worker ${id} (pid ${victim.pid}; ${inFlight} tasks in flight over all workers); starting a replacement`);
     this.event(`replacement worker ${await this.startWorker()} ready`);

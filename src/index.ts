@@ -29,7 +29,7 @@ export { Client, CloseTimeoutError, type ClientOptions, type CloseOptions, type 
 export type { TaskPolicy } from './distributed/task-policy';
 export type { DistributedStream, DistributedOperators } from './distributed/distributed-stream';
 export { task, UnregisteredTaskError } from './distributed/tasks';
-export { Worker, type WorkerOptions } from './distributed/worker';
+export { Worker, type WorkerOptions } from './distributed/worker/worker';
 export type { Remote, Unresolved } from './distributed/remote';
 export type { GatherOptions } from './distributed/gather-node';
 export type { ScatterOptions } from './nodes/scatter';

@@ -13,3 +13,9 @@ export const systemScheduler: Scheduler = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/** Lets a process exit while `handle` (a timer from the system scheduler) is pending; other handles are left as they are. */
+export function unrefTimer<T>(handle: T): T {
+  (handle as { unref?: () => void } | null)?.unref?.();
+  return handle;
+}

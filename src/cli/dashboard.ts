@@ -3,7 +3,7 @@ import { BusTaskFeed } from '../inspect/bus-tasks';
 import { startDashboard, type Dashboard } from '../inspect/server';
 import { HeartbeatDirectory } from '../inspect/workers';
 import { NatsBus } from '../transport/nats-bus';
-import { DEFAULT_PREFIX, Subjects } from '../transport/subjects';
+import { DEFAULT_PREFIX, Subjects } from '../distributed/subjects';
 
 export const DASHBOARD_USAGE = 'usage: rivulet dashboard [--servers URL] [--prefix rivulet] [--port 8787] [--host 127.0.0.1]';
 

@@ -1,6 +1,6 @@
 /** `rivulet worker`: serves registered tasks from NATS until SIGTERM, then drains and exits 0. */
 import { parseArgs } from 'node:util';
-import { Worker } from '../distributed/worker';
+import { Worker } from '../distributed/worker/worker';
 
 export const WORKER_USAGE =
   'usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--pool P] [--prefix X] [--heartbeat MS]';

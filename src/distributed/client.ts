@@ -9,12 +9,15 @@ import type { InspectObserver, InspectOptions } from '../inspect/inspect';
 import type { Dashboard, DashboardOptions } from '../inspect/server';
 import { InProcessBus } from '../transport/in-process-bus';
 import type { Bus } from '../transport/bus';
-import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
+import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from './subjects';
 import { requireInterval, requirePositiveInteger } from '../validate';
+import { closeBus } from '../transport/close-bus';
+import { withinBound } from '../util/bounded';
+import { Segment, type SegmentOutput } from './client/segment';
+import { WorkerDirectory, type WorkerInfo } from './client/worker-directory';
 import { LocalCluster } from './local-cluster';
 import { connectNats } from './nats';
-import { DEFAULT_HEARTBEAT_INTERVAL, loadTaskModules, Worker } from './worker';
-import { WorkerDirectory, type WorkerInfo } from './worker-directory';
+import { DEFAULT_HEARTBEAT_INTERVAL, loadTaskModules, Worker } from './worker/worker';
 
 export type Deployment = 'embedded' | 'threads' | 'nats';
 
@@ -56,20 +59,26 @@ export class CloseTimeoutError extends Error {
   }
 }
 
-/** What `close()` waits for: a gather's segment. */
-export interface Segment {
-  /** Resolves once every element it accepted was delivered or failed. */
-  finishSegment(): Promise<void>;
-  /** Elements accepted and not delivered yet. */
-  readonly pendingElements: number;
-  /** Fails every pending element with `error`, so that `finishSegment()` can resolve. */
-  abandon(error: Error): void;
+/** How a gather asks for its segment. */
+export interface SegmentRequest {
+  credits: number;
+  buffered: boolean;
+  ordered: boolean;
+}
+
+interface OpenSegment {
+  readonly segment: Segment;
+  readonly output: SegmentOutput;
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 60_000;
 const CLIENT_OPTIONS = new Set(['workers', 'tasks', 'servers', 'prefix', 'pool', 'concurrency', 'heartbeatInterval', 'lease']);
 const EMBEDDED_CONCURRENCY = 1024;
 const DEFAULT_LEASE = 3_600_000;
+/** How long a task batch may go unacknowledged by the pool before it is sent again. */
+const ACCEPT_TIMEOUT = 2_000;
+/** After `close()` gave up on its elements, how long it waits for a blocked downstream to take their failures. */
+const ABANDON_BOUND = 1_000;
 
 let current: Client | undefined;
 
@@ -84,7 +93,7 @@ export class Client {
   private bus: Bus | undefined = undefined;
   private readonly ready: Promise<void>;
   private readonly pendingSetups: Array<(bus: Bus) => void> = [];
-  private readonly segments = new Set<Segment>();
+  private readonly segments = new Set<OpenSegment>();
   private embeddedWorker: Worker | undefined = undefined;
   private cluster: LocalCluster | undefined = undefined;
   private segmentCount = 0;
@@ -171,9 +180,15 @@ export class Client {
     return `${this.id}-${++this.segmentCount}`;
   }
 
-  /** Segments register so that `close()` waits for their work first. */
-  track(segment: Segment): void {
-    this.segments.add(segment);
+  /** A new segment delivering to `output`; `close()` waits for its work first. */
+  openSegment(request: SegmentRequest, output: SegmentOutput): Segment {
+    const segment = new Segment(
+      { ...request, id: this.newSegmentId(), bus: () => this.bus, controlBus: this.controlBus, subjects: this.subjects, directory: this.directory, lease: this.lease, acceptTimeout: Math.min(ACCEPT_TIMEOUT, this.lease) },
+      output,
+    );
+    this.segments.add({ segment, output });
+    this.onReady((bus) => segment.attach(bus));
+    return segment;
   }
 
   /**
@@ -188,35 +203,33 @@ export class Client {
   }
 
   private async shutdown(timeout: number): Promise<void> {
-    await this.ready.catch(() => {});
-    const failure = await this.finishSegments(timeout);
+    const segments = [...this.segments];
+    for (const { segment } of segments) segment.stopAccepting();
+    const started = timeout === Infinity || (await withinBound(this.ready, timeout));
+    const failure = await this.finishSegments(segments, started ? timeout : 0);
+    for (const { segment } of segments) segment.close();
     await Promise.all(this.dashboards.splice(0).map((dashboard) => dashboard.close()));
     await this.embeddedWorker?.drain();
     await this.cluster?.close();
     this.directory.close();
-    await this.bus?.drain();
+    if (this.bus !== undefined) await closeBus(this.bus);
     await this.controlBus.close();
     if (current === this) current = undefined;
     if (failure !== undefined) throw failure;
   }
 
   /** Waits for every segment's elements; past `timeout`, fails the pending ones and returns why. */
-  private async finishSegments(timeout: number): Promise<CloseTimeoutError | undefined> {
-    const segments = [...this.segments];
-    const finished = Promise.all(segments.map((segment) => segment.finishSegment()));
+  private async finishSegments(segments: readonly OpenSegment[], timeout: number): Promise<CloseTimeoutError | undefined> {
+    const finished = Promise.all(segments.map(({ output }) => output.finished()));
     if (timeout === Infinity) {
       await finished;
       return undefined;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), timeout)));
-    const timedOut = await Promise.race([finished.then(() => false), expired]);
-    clearTimeout(timer);
-    if (!timedOut) return undefined;
-    const pending = segments.reduce((sum, segment) => sum + segment.pendingElements, 0);
+    if (await withinBound(finished, timeout)) return undefined;
+    const pending = segments.reduce((sum, { segment }) => sum + segment.pendingElements, 0);
     const error = new CloseTimeoutError(pending, timeout, this.directory.size);
-    for (const segment of segments) segment.abandon(error);
-    await finished;
+    for (const { segment } of segments) segment.abandon(error);
+    await withinBound(finished, ABANDON_BOUND);
     return error;
   }
 

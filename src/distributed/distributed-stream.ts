@@ -18,14 +18,14 @@ import type { UniqueOptions } from '../nodes/unique';
 import type { ZipOptions } from '../nodes/zip';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
 import type { TimedOptions } from '../nodes/support/timed-options';
-import type { StepOp, StepSpec, StepState } from '../transport/protocol';
+import type { StepOp, StepSpec, StepState } from './protocol';
 import { requireFunction, requirePositiveInteger } from '../validate';
 import type { Client } from './client';
 import { CompiledChain, type StateHolder } from './compiled-chain';
 import { GatherNode, type GatherOptions } from './gather-node';
 import { RemoteValue, type ChainTail, type Remote } from './remote';
 import { combinePolicies, splitPolicy, type ResolvedPolicy, type TaskPolicy } from './task-policy';
-import { nameOfTask, UnregisteredTaskError } from './tasks';
+import { nameOfTask, UnregisteredTaskError, versionOf } from './tasks';
 
 /** Operators that keep a stream distributed. */
 export interface DistributedOperators<T> {
@@ -184,10 +184,10 @@ function compileChain(tail: TaskNode): CompiledChain {
   );
 }
 
-/** The credits a gather grants: the largest `buffer(n)` since the scatter (1 without one). */
-function creditsBefore(node: DistributedNode): number {
-  let credits = 1;
-  for (const at of segmentOf(node)) if (at instanceof CreditNode) credits = Math.max(credits, at.credits);
+/** The credits a gather grants: the largest `buffer(n)` since the scatter, if any. */
+function bufferBefore(node: DistributedNode): number | undefined {
+  let credits: number | undefined;
+  for (const at of segmentOf(node)) if (at instanceof CreditNode) credits = Math.max(credits ?? 0, at.credits);
   return credits;
 }
 
@@ -195,7 +195,8 @@ function taskStep(client: Client, op: StepOp, fn: AnyFunction, args: unknown[]):
   requireFunction('fn', fn);
   const task = nameOfTask(fn);
   if (task === undefined && client.requiresRegisteredTasks) throw new UnregisteredTaskError(op, fn);
-  return client.requiresRegisteredTasks ? { op, task, args } : { op, task, args, fn };
+  const version = task === undefined ? undefined : versionOf(fn);
+  return client.requiresRegisteredTasks ? { op, task, version, args } : { op, task, version, args, fn };
 }
 
 /** A task node for `fn`; a trailing `{ retries, backoff, timeout }` among `args` is its policy. */
@@ -241,7 +242,8 @@ const operators: Record<Exclude<keyof DistributedOperators<unknown>, 'client'>, 
     return new CreditNode(this, requirePositiveInteger('n', n));
   },
   gather(options: GatherOptions = {}) {
-    return new GatherNode(this, this.client, creditsBefore(this), options);
+    const buffer = bufferBefore(this);
+    return new GatherNode(this, this.client, buffer ?? 1, buffer !== undefined, options);
   },
   scatter() {
     return this;

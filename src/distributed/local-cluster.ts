@@ -10,9 +10,9 @@ import { reportInspection } from '../inspect/inspection';
 import type { Bus } from '../transport/bus';
 import { relayPort } from '../transport/port-bus';
 import { ignore } from '../util/promise';
-import type { Subjects } from '../transport/subjects';
-import { newWorkerId } from './worker';
-import type { WorkerDirectory } from './worker-directory';
+import type { Subjects } from './subjects';
+import { newWorkerId } from './worker/worker';
+import type { WorkerDirectory } from './client/worker-directory';
 
 export interface LocalClusterOptions {
   tasks?: string | string[];
@@ -139,7 +139,7 @@ export class LocalCluster {
         if (this.directory.list().some((worker) => worker.id === member.id)) settle();
       };
       const timer = setTimeout(() => settle(new Error(`worker thread ${member.id} did not announce itself within ${START_TIMEOUT} ms`)), START_TIMEOUT);
-      const stopListening = this.directory.listen({ workerJoined: check, workerLost: ignore, leasesDue: ignore, busReconnected: ignore });
+      const stopListening = this.directory.listen({ workerJoined: check, workerLost: ignore, capacity: ignore, leasesDue: ignore, busReconnected: ignore });
       void member.exited.then(() => settle(new Error(`worker thread ${member.id} exited before it announced itself`)));
       check();
     });

@@ -1,5 +1,5 @@
 import type { RejectionKind } from '../transport/bus';
-import { ProtocolError } from '../transport/protocol';
+import { ProtocolError } from './protocol';
 
 export type RejectionCounts = Record<RejectionKind, number>;
 

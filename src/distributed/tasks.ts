@@ -2,6 +2,7 @@
  * The task registry. Thread and NATS workers run only functions registered here, looked up by
  * name: nothing that arrives on the wire is ever evaluated as code.
  */
+import { createHash } from 'node:crypto';
 import { ArgumentTypeError } from '../errors';
 import { requireFunction } from '../validate';
 
@@ -43,4 +44,23 @@ export class UnregisteredTaskError extends Error {
         `and start workers with \`rivulet worker --tasks ./path/to/that/module.js\` (or Client({ workers, tasks })).`,
     );
   }
+}
+
+const versions = new WeakMap<AnyFunction, string>();
+
+/** A short hash of the function's source: two workers with the same version run the same code. */
+export function versionOf(fn: AnyFunction): string {
+  let version = versions.get(fn);
+  if (version === undefined) {
+    version = createHash('sha256').update(fn.toString()).digest('hex').slice(0, 12);
+    versions.set(fn, version);
+  }
+  return version;
+}
+
+/** Every registered task: name -> version hash (what a worker announces it can run). */
+export function registeredTasks(): Record<string, string> {
+  const tasks: Record<string, string> = {};
+  for (const [name, fn] of byName) tasks[name] = versionOf(fn);
+  return tasks;
 }

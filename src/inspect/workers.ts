@@ -1,4 +1,4 @@
-import { readHeartbeat, type Heartbeat } from '../transport/protocol';
+import { readHeartbeat, type Heartbeat } from '../distributed/protocol';
 
 /**
  * How the inspector learns about workers and their tasks. The distributed `Client` (or a NATS

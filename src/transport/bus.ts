@@ -23,6 +23,10 @@ export interface PublishOptions {
 export interface SubscribeOptions {
   /** Queue group: each message goes to exactly one member of the group. */
   queue?: string;
+  /** Ends the subscription after this many messages (NATS auto-unsubscribe), refused ones included. */
+  max?: number;
+  /** Called (asynchronously) once a subscription with `max` ended by itself. */
+  onEnd?: () => void;
 }
 
 export interface RequestOptions {

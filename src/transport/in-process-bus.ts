@@ -16,6 +16,10 @@ interface Entry {
   readonly handler: Handler;
   readonly queue: string | undefined;
   active: boolean;
+  /** Messages it takes before it ends (NATS auto-unsubscribe). */
+  readonly max: number;
+  delivered: number;
+  readonly onEnd: (() => void) | undefined;
 }
 
 interface QueueGroup {
@@ -64,7 +68,7 @@ export class InProcessBus extends BusBase {
   subscribe<T = unknown>(subject: string, handler: Handler<T>, options?: SubscribeOptions): Subscription {
     if (this.refusing) throw new BusClosedError(`subscribe to '${subject}'`);
     checkSubscribePattern(subject);
-    const entry: Entry = { pattern: subject, handler: handler as Handler, queue: options?.queue, active: true };
+    const entry: Entry = { pattern: subject, handler: handler as Handler, queue: options?.queue, active: true, max: options?.max ?? Infinity, delivered: 0, onEnd: options?.onEnd };
     this.entries.push(entry);
     this.forgetRoutes();
     return {
@@ -193,6 +197,11 @@ export class InProcessBus extends BusBase {
   }
 
   private call(entry: Entry, message: Message): void {
-    if (entry.active) this.deliverTo(entry.handler, message);
+    if (!entry.active) return;
+    if (++entry.delivered >= entry.max) {
+      this.remove(entry);
+      if (entry.onEnd !== undefined) queueMicrotask(entry.onEnd);
+    }
+    this.deliverTo(entry.handler, message);
   }
 }

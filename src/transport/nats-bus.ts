@@ -18,6 +18,7 @@ import {
   type NatsConnection,
   type NodeConnectionOptions,
   type Status,
+  type Subscription as NatsSubscription,
 } from '@nats-io/transport-node';
 import { BusBase, type BusBaseOptions } from './bus-base';
 import { BusClosedError, NoRespondersError, type Handler, type Headers, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
@@ -127,11 +128,25 @@ export class NatsBus extends BusBase {
     const receive = handler as Handler;
     const subscription = this.connection.subscribe(subject, {
       queue: options?.queue,
+      max: options?.max,
       callback: (error, msg) => {
         if (error === null) this.receive(msg, receive);
       },
     });
-    return { subject, unsubscribe: () => subscription.unsubscribe() };
+    const onEnd = options?.onEnd;
+    if (onEnd === undefined) return busSubscription(subscription);
+    // Refused messages count towards `max` too. Ended by `max` (or by the connection), not by an unsubscribe.
+    let unsubscribed = false;
+    void subscription.closed.then(() => {
+      if (!unsubscribed) onEnd();
+    });
+    return {
+      subject,
+      unsubscribe: () => {
+        unsubscribed = true;
+        subscription.unsubscribe();
+      },
+    };
   }
 
   flush(): Promise<void> {
@@ -188,7 +203,7 @@ export class NatsBus extends BusBase {
         if (error === null) this.settle(msg);
       },
     });
-    return { subject: subscription.getSubject(), unsubscribe: () => subscription.unsubscribe() };
+    return busSubscription(subscription);
   }
 
   private settle(msg: Msg): void {
@@ -318,4 +333,11 @@ function replyRefusal(msg: Msg): number | DecodeError | undefined {
   if (msgHeaders.code === NO_RESPONDERS_STATUS) return NO_RESPONDERS_STATUS;
   if (!msgHeaders.has(REJECTED_HEADER)) return undefined;
   return new DecodeError('malformed', `the responder rejected the request: ${msgHeaders.get(REJECTED_HEADER)}`);
+}
+
+function busSubscription(subscription: NatsSubscription): Subscription {
+  return {
+    subject: subscription.getSubject(),
+    unsubscribe: () => subscription.unsubscribe(),
+  };
 }

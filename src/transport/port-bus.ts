@@ -8,7 +8,7 @@ import { BusClosedError, type Bus, type Handler, type Headers, type Message, typ
 import { checkPublishSubject, checkSubscribePattern } from './subject-pattern';
 
 type ThreadToMain =
-  | { op: 'sub'; id: number; subject: string; queue: string | undefined }
+  | { op: 'sub'; id: number; subject: string; queue: string | undefined; max: number | undefined }
   | { op: 'unsub'; id: number }
   | { op: 'pub'; subject: string; data: unknown; reply: string | undefined; headers: Headers | undefined }
   | { op: 'flush'; id: number };
@@ -24,6 +24,8 @@ let portBusCount = 0;
 
 export class PortBus extends BusBase {
   private readonly handlers = new Map<number, Handler>();
+  /** Per subscription with a `max`: how many more messages it takes (the main bus ends it then too). */
+  private readonly remaining = new Map<number, { count: number; onEnd: (() => void) | undefined }>();
   private readonly flushes = new Map<number, () => void>();
   private nextId = 1;
 
@@ -48,10 +50,13 @@ export class PortBus extends BusBase {
     checkSubscribePattern(subject);
     const id = this.nextId++;
     this.handlers.set(id, handler as Handler);
-    this.post({ op: 'sub', id, subject, queue: options?.queue });
+    const max = options?.max;
+    if (max !== undefined) this.remaining.set(id, { count: max, onEnd: options?.onEnd });
+    this.post({ op: 'sub', id, subject, queue: options?.queue, max });
     return {
       subject,
       unsubscribe: () => {
+        this.remaining.delete(id);
         if (this.handlers.delete(id) && !this.refusing) this.post({ op: 'unsub', id });
       },
     };
@@ -107,7 +112,14 @@ export class PortBus extends BusBase {
       return;
     }
     const handler = this.handlers.get(message.id);
-    if (handler !== undefined) this.deliverTo(handler, message);
+    if (handler === undefined) return;
+    const remaining = this.remaining.get(message.id);
+    if (remaining !== undefined && --remaining.count === 0) {
+      this.remaining.delete(message.id);
+      this.handlers.delete(message.id);
+      if (remaining.onEnd !== undefined) queueMicrotask(remaining.onEnd);
+    }
+    this.deliverTo(handler, message);
   };
 }
 
@@ -127,7 +139,7 @@ export function relayPort(bus: Bus, port: Port | ThreadWorker): () => void {
     } else if (message.op === 'sub') {
       const { id } = message;
       const forward = (delivered: Message): void => post({ op: 'msg', id, subject: delivered.subject, data: delivered.data, reply: delivered.reply, headers: delivered.headers });
-      subscriptions.set(id, bus.subscribe(message.subject, forward, { queue: message.queue }));
+      subscriptions.set(id, bus.subscribe(message.subject, forward, { queue: message.queue, max: message.max }));
     } else {
       subscriptions.get(message.id)?.unsubscribe();
       subscriptions.delete(message.id);

@@ -1,7 +1,7 @@
 import { ArgumentRangeError, ArgumentTypeError, Client, PipelineError, Stream, UnregisteredTaskError } from '../../src';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import type { Message } from '../../src/transport/bus';
-import type { TaskBatch } from '../../src/transport/protocol';
+import type { TaskBatch } from '../../src/distributed/protocol';
 import { useTempDir } from '../support/temp-dir';
 import { waitFor } from '../support/wait-for';
 import { add, add3, double, failOnThree, flaky, inc, incAll, isEven, random, range, reverseSlow, slowFirst, slowInc, sum, sumTwice, whereSpun, withX, type Attempted } from './fixtures/tasks';
@@ -136,7 +136,7 @@ describe.each(deployments)('$name deployment', (deployment) => {
     const bus = client.taskBus;
     if (bus === undefined) throw new Error('client not connected');
     const batches: TaskBatch[] = [];
-    const subscription = bus.subscribe(`${client.subjects.prefix}.tasks.>`, (message: Message) => batches.push(message.data as TaskBatch));
+    const subscription = bus.subscribe(client.subjects.tasks, (message: Message) => batches.push(message.data as TaskBatch));
     const source = new Stream<number>();
     const out = source.scatter({ client }).map(inc).map(double).filter(isEven).gather().sinkToList();
     await emitAll(source, [0, 1, 2, 3, 4]);
@@ -150,18 +150,18 @@ describe.each(deployments)('$name deployment', (deployment) => {
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(slowInc).buffer(3).gather();
     const out = gathered.sinkToList();
-    const { dispatcher } = gathered as GatherNode<number>;
+    const { segment } = gathered as GatherNode<number>;
     let emitted = 0;
     for (let i = 0; i < 12; i++) {
       const pending = source.emit(i);
       emitted++;
-      expect(dispatcher.tasksInFlight).toBeLessThanOrEqual(3);
+      expect(segment.tasksInFlight).toBeLessThanOrEqual(3);
       await pending;
     }
     await source.drain();
     expect(emitted).toBe(12);
     expect(out).toHaveLength(12);
-    expect(dispatcher.peakInFlight).toBe(3);
+    expect(segment.peakInFlight).toBe(3);
   });
 
   test('a failing task rejects the waiting emit with task, sequence, element and cause', async () => {
@@ -240,7 +240,7 @@ describe.each(deployments)('$name deployment', (deployment) => {
     );
     expect(failure).toMatchObject({ task: 'slowFirst', seq: 0, element: { id: 7 } });
     expect((failure as PipelineError).error).toMatchObject({ name: 'TimeoutError' });
-    expect(timedOut.duplicates + (gathered as GatherNode<number>).duplicates).toBe(0);
+    expect(timedOut.segment.duplicates + (gathered as GatherNode<number>).segment.duplicates).toBe(0);
   });
 
   test('a policy is validated and extra arguments still reach the task', async () => {

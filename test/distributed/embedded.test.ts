@@ -39,7 +39,7 @@ describe('embedded client: leases and operators that keep a stream distributed',
     await source.emit(5);
     await source.drain();
     expect(out).toEqual([5]);
-    await waitFor(() => gathered.duplicates >= 1, 2000, 'the first attempt to answer late');
+    await waitFor(() => gathered.segment.duplicates >= 1, 2000, 'the first attempt to answer late');
     await client.close();
   });
 

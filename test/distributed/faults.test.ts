@@ -54,7 +54,7 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
     const gathered = source.scatter({ client }).map(linger).gather();
     const out = gathered.sinkToList();
     const emitted = source.emit(7);
-    expect((gathered as GatherNode<number>).dispatcher.state).toBe('waitingForWorkers');
+    expect((gathered as GatherNode<number>).segment.scatterState).toBe('waitingForWorkers');
     expect(emitted).toBeInstanceOf(Promise);
     expect(await isPending(emitted as Promise<void>)).toBe(true);
     worker(prefix);
@@ -102,18 +102,19 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
 
   test('results of a worker that stalled and came back are dropped as duplicates', async () => {
     const prefix = freshPrefix();
-    const staller = worker(prefix);
-    worker(prefix);
+    const staller = worker(prefix, ['--concurrency', '2']);
+    worker(prefix, ['--concurrency', '2']);
     const client = await connectedClient(prefix, 2);
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(linger).buffer(8).gather() as GatherNode<number>;
     const out = gathered.sinkToList();
-    for (let i = 0; i < 4; i++) await source.emit(i);
+    // One batch of four: the worker that gets it takes two and refuses two, which go to the other.
+    for (let i = 0; i < 4; i++) expect(source.emit(i)).toBeUndefined();
     await waitFor(() => client.workers().every((info) => info.inFlight === 2), 5000, 'both workers to run two tasks');
     staller.kill('SIGSTOP');
     await source.drain();
     staller.kill('SIGCONT');
-    await waitFor(() => gathered.duplicates === 2, 5000, 'the stalled worker to answer late');
+    await waitFor(() => gathered.segment.duplicates === 2, 5000, 'the stalled worker to answer late');
     expect(out).toEqual([0, 1, 2, 3]);
     await client.close();
   }, TEST_TIMEOUT);

@@ -1,10 +1,11 @@
 import { Client, Stream, observeActors } from '../../src';
-import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type ResultBatch } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type ResultBatch } from '../../src/distributed/protocol';
 import type { GatherNode } from '../../src/distributed/gather-node';
-import { Worker } from '../../src/distributed/worker';
+import { Worker } from '../../src/distributed/worker/worker';
 import { InProcessBus } from '../../src/transport/in-process-bus';
-import { Subjects } from '../../src/transport/subjects';
+import { Subjects } from '../../src/distributed/subjects';
 import { parseWorkerArgs } from '../../src/cli/worker';
+import { sendToPool } from '../support/send-to-pool';
 import { waitFor } from '../support/wait-for';
 import { inc } from './fixtures/tasks';
 
@@ -24,23 +25,21 @@ describe('distributed protocol', () => {
     expect(() => readCreditGrant({ v: PROTOCOL_VERSION, credits: 1.5 })).toThrow(ProtocolError);
   });
 
-  test('a worker answers a task for an unknown task name with an error result, never evaluating anything', async () => {
+  test('a worker refuses a task it does not have, never evaluating anything, and a garbage message is refused with its reason', async () => {
     const bus = new InProcessBus();
     const subjects = new Subjects();
     const worker = await new Worker({ bus, id: 'w1' }).start();
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     const results: unknown[] = [];
     bus.subscribe('r.p', (message) => results.push(message.data));
-    bus.publish(subjects.workerTasks('w1'), { ...batch, chain: [{ op: 'map', task: 'notRegistered', fn: 'process.exit' }] });
-    bus.publish(subjects.workerTasks('w1'), 'garbage');
-    await waitFor(() => results.length === 1, 5000, 'the error result');
-    expect(results).toEqual([
-      { v: PROTOCOL_VERSION, worker: 'w1', results: [{ seq: 0, attempt: 0, ok: false, task: 'notRegistered', error: expect.objectContaining({ name: 'UnknownTaskError' }) }] },
-    ]);
+    const ack = await sendToPool(bus, subjects.tasks, { ...batch, chain: [{ op: 'map', task: 'notRegistered', fn: 'process.exit' }] });
+    expect(ack).toEqual({ v: PROTOCOL_VERSION, worker: 'w1', refused: [0], reason: 'missing-task', detail: "worker w1 has no task 'notRegistered' (check its --tasks module)" });
+    await sendToPool(bus, subjects.tasks, 'garbage');
     expect(worker.rejectedMessages).toBe(1);
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('rivulet worker w1: refused a malformed message (malformed task batch: not an object)'));
     logged.mockRestore();
     await worker.drain();
+    expect(results).toEqual([]);
     expect(worker.state).toBe('stopped');
     expect(inc(1)).toBe(2);
   });
@@ -55,8 +54,8 @@ describe('distributed protocol', () => {
       { seq: 0, attempt: 0, value: 60 },
       { seq: 1, attempt: 0, value: 0 },
     ];
-    bus.publish(subjects.workerTasks('w2'), { ...batch, chain: [{ op: 'map', task: 'whereSpun' }], timeout: 30, tasks });
-    bus.publish(subjects.workerTasks('w2'), { ...batch, chain: [{ op: 'map', task: 'linger' }], timeout: 30, tasks: [{ seq: 2, attempt: 1, value: 5 }] });
+    await sendToPool(bus, subjects.tasks, { ...batch, chain: [{ op: 'map', task: 'whereSpun' }], timeout: 30, tasks });
+    await sendToPool(bus, subjects.tasks, { ...batch, chain: [{ op: 'map', task: 'linger' }], timeout: 30, tasks: [{ seq: 2, attempt: 1, value: 5 }] });
     await waitFor(() => results.flatMap((batch) => batch.results).length === 3, 5000, 'three results');
     await worker.drain();
     const bySeq = new Map(results.flatMap((batch) => batch.results).map((result) => [result.seq, result]));
@@ -82,13 +81,13 @@ describe('distributed protocol', () => {
     const client = new Client();
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(inc).gather();
-    const { dispatcher } = gathered as unknown as { dispatcher: { state: string } };
-    expect(dispatcher.state).toBe('dispatching');
+    const { segment } = gathered as GatherNode<number>;
+    expect(segment.scatterState).toBe('dispatching');
     const pending = source.emit(1);
-    expect(dispatcher.state).toBe('saturated');
+    expect(segment.scatterState).toBe('saturated');
     await pending;
     await new Promise(setImmediate);
-    expect(dispatcher.state).toBe('dispatching');
+    expect(segment.scatterState).toBe('dispatching');
     await client.close();
   });
 
@@ -97,14 +96,14 @@ describe('distributed protocol', () => {
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(inc).gather() as GatherNode<number>;
     const delivered = gathered.sinkToList();
-    const { dispatcher } = gathered;
-    const scatterActor = dispatcher['actor'];
+    const { segment } = gathered;
+    const scatterActor = segment['scatterActor'];
     const creditEvents: boolean[] = [];
     const stopObserving = observeActors((event) => {
       if (event.type === '@xstate.event' && event.actorRef === scatterActor && event.event.type === 'CREDITS') creditEvents.push(event.event.available as boolean);
     });
     for (let value = 0; value < 20; value++) await source.emit(value);
-    expect(dispatcher.state).toBe('saturated');
+    expect(segment.scatterState).toBe('saturated');
     stopObserving();
     await waitFor(() => delivered.length === 20, 5000, 'every result');
     expect(delivered).toEqual(Array.from({ length: 20 }, (_, value) => value + 1));
@@ -118,7 +117,7 @@ describe('distributed protocol', () => {
     const gathered = source.scatter({ client }).map(inc).gather() as GatherNode<number>;
     const delivered = gathered.sinkToList();
     const gatherEvents: string[] = [];
-    const gatherActor = gathered['actor'];
+    const gatherActor = gathered.segment['gatherActor'];
     const stopObserving = observeActors((event) => {
       if (event.type === '@xstate.event' && event.actorRef === gatherActor) gatherEvents.push(event.event.type);
     });

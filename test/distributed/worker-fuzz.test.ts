@@ -19,9 +19,9 @@ import { Client, Stream } from '../../src';
 import type { RejectionKind } from '../../src/transport/bus';
 import { Codec, CODEC_VERSION, DecodeError, DEFAULT_MAX_PAYLOAD } from '../../src/transport/codec';
 import { REJECTED_HEADER } from '../../src/transport/nats-bus';
-import { PROTOCOL_VERSION, readTaskBatch, type ResultBatch, type StepSpec, type TaskBatch } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION, readTaskBatch, type ResultBatch, type StepSpec, type TaskAck, type TaskBatch } from '../../src/distributed/protocol';
 import { checkPublishSubject } from '../../src/transport/subject-pattern';
-import { Subjects } from '../../src/transport/subjects';
+import { Subjects } from '../../src/distributed/subjects';
 import { byteMutation } from '../support/byte-mutations';
 import { NatsServer } from '../support/nats-server';
 import { natsServerConfigArgs } from '../support/nats-server-config';
@@ -62,6 +62,14 @@ function expectedOutcome(bytes: Uint8Array): Outcome {
   } catch {
     return { level: 'protocol', kind: isRecord(value) && value.v !== PROTOCOL_VERSION ? 'unknown-version' : 'malformed' };
   }
+}
+
+/** Tasks the fuzzed worker has (test/distributed/fixtures/tasks.ts registers them). */
+const REGISTERED: ReadonlySet<string> = new Set(['inc', 'double', 'isEven']);
+
+/** A batch the worker runs rather than refuses: it has every task of the chain. */
+function runnable(batch: TaskBatch): boolean {
+  return batch.chain.every((step) => step.task === undefined || REGISTERED.has(step.task));
 }
 
 /** Accepted batches the worker can answer: a literal reply subject (see the failing test below). */
@@ -175,7 +183,8 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
     tempDir = mkdtempSync(join(tmpdir(), 'rivulet-worker-fuzz-'));
     // Above the worker's 8 MiB limit, so an oversized message reaches the worker's own check.
     server = await NatsServer.start({ args: natsServerConfigArgs(join(tempDir, 'server.conf'), { max_payload: DEFAULT_MAX_PAYLOAD + 1024 * 1024 }) });
-    worker = startWorkerProcess(server.url, TASKS_MODULE, ['--prefix', PREFIX, '--heartbeat', String(HEARTBEAT_MS)]);
+    // Room for every task of a batch: a worker refuses (never queues) tasks beyond its room.
+    worker = startWorkerProcess(server.url, TASKS_MODULE, ['--prefix', PREFIX, '--heartbeat', String(HEARTBEAT_MS), '--concurrency', '1000']);
     worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const victimProcesses = [0, 1].map((n) => startWorkerProcess(server.url, TASKS_MODULE, ['--prefix', `${PREFIX}v${n}`]));
     [workerId, ...victims] = await Promise.all([
@@ -211,10 +220,17 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
       return outcome.level !== 'accepted' || answerable(outcome.batch);
     });
     outcomes = cases.map((wire) => expectedOutcome(wire.bytes));
-    cases.forEach((wire, i) => raw.publish(subjects.workerTasks(workerId), wire.bytes, wire.reply ? { reply: `${REPLY_PREFIX}.${i}` } : undefined));
-    await raw.flush();
-    // Messages on one subscription are handled in order: once this probe is answered, the worker has seen every message above.
-    raw.publish(subjects.workerTasks(workerId), oracle.encode(batchOf({ reply: `${RESULTS_PREFIX}.probe`, tasks: [{ seq: 0, attempt: 0, value: 41 }] })));
+    // The worker is a member of the pool's queue group for one message at a time and says so with a
+    // capacity credit each time it joins again: each case goes out once the previous one was taken.
+    const joined = membershipWatch(raw, subjects.capacity);
+    for (const [i, wire] of cases.entries()) {
+      const next = joined();
+      raw.publish(subjects.tasks, wire.bytes, wire.reply ? { reply: `${REPLY_PREFIX}.${i}` } : undefined);
+      await next;
+    }
+    const next = joined();
+    raw.publish(subjects.tasks, oracle.encode(batchOf({ reply: `${RESULTS_PREFIX}.probe`, tasks: [{ seq: 0, attempt: 0, value: 41 }] })));
+    await next;
     await waitFor(() => results.has(`${RESULTS_PREFIX}.probe`), SETTLE_MS, 'the probe batch sent after the fuzz to be answered');
   }, 60_000);
 
@@ -253,18 +269,26 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
     for (const { index, kind } of asked) expect(replies.get(index)?.headers?.get(REJECTED_HEADER)).toMatch(new RegExp(`^${kind}: `));
   });
 
-  test('accepted batches are run: every task yields one result on the batch\'s reply subject; an unknown task fails naming it', () => {
+  test('accepted batches are run: every task yields one result on the batch\'s reply subject; a batch with a task the worker lacks is refused naming it', () => {
     const expected = new Map<string, number>();
     for (const outcome of outcomes) {
       // A mutated reply subject sends results where this test does not listen.
-      if (outcome.level === 'accepted' && outcome.batch.reply.startsWith(`${RESULTS_PREFIX}.`)) expected.set(outcome.batch.reply, (expected.get(outcome.batch.reply) ?? 0) + outcome.batch.tasks.length);
+      if (outcome.level === 'accepted' && runnable(outcome.batch) && outcome.batch.reply.startsWith(`${RESULTS_PREFIX}.`)) {
+        expected.set(outcome.batch.reply, (expected.get(outcome.batch.reply) ?? 0) + outcome.batch.tasks.length);
+      }
     }
     for (const [reply, count] of expected) {
       const received = (results.get(reply) ?? []).flatMap((batch) => batch.results);
       expect({ reply, results: received.length }).toEqual({ reply, results: count });
     }
-    const failures = [...results.values()].flat().flatMap((batch) => batch.results).filter((result) => !result.ok);
-    expect(failures.some((result) => !result.ok && /task 'no-such-task' is not registered/.test(result.error.message))).toBe(true);
+    const refusals = cases.flatMap((wire, index) => {
+      const outcome = outcomes[index];
+      if (!wire.reply || outcome.level !== 'accepted' || runnable(outcome.batch) || outcome.batch.tasks.length === 0) return [];
+      return [{ batch: outcome.batch, ack: oracle.decode(replies.get(index)?.data ?? new Uint8Array()) as TaskAck }];
+    });
+    expect(refusals.length).toBeGreaterThan(50);
+    for (const { batch, ack } of refusals) expect(ack).toMatchObject({ refused: batch.tasks.map((task) => task.seq), reason: 'missing-task' });
+    expect(refusals.some(({ ack }) => /no task 'no-such-task'/.test(ack.detail ?? ''))).toBe(true);
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
@@ -354,7 +378,9 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
 
   test('the worker logs refusals once per kind, not once per message', () => {
     const lines = stderr.split('\n').filter((line) => line.trim() !== '');
-    expect(lines.length).toBeLessThanOrEqual(KINDS.length);
+    // One line per refusal kind, and one for tasks it does not have.
+    expect(lines.length).toBeLessThanOrEqual(KINDS.length + 1);
+    expect(lines.filter((line) => line.includes('refuses such tasks'))).toHaveLength(1);
     for (const kind of KINDS) expect(lines.filter((line) => line.includes(kind)).length).toBeLessThanOrEqual(1);
   });
 
@@ -363,8 +389,11 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
   test('a batch whose reply is not a literal subject is refused, and the worker stays alive', async () => {
     const [victim, id] = victims[0];
     const victimSubjects = new Subjects(`${PREFIX}v0`);
-    raw.publish(victimSubjects.workerTasks(id), oracle.encode(batchOf({ reply: 'not a subject' })));
-    raw.publish(victimSubjects.workerTasks(id), oracle.encode(batchOf({ reply: `${RESULTS_PREFIX}.after-bad-reply` })));
+    const joined = membershipWatch(raw, victimSubjects.capacity);
+    const next = joined();
+    raw.publish(victimSubjects.tasks, oracle.encode(batchOf({ reply: 'not a subject' })));
+    await next;
+    raw.publish(victimSubjects.tasks, oracle.encode(batchOf({ reply: `${RESULTS_PREFIX}.after-bad-reply` })));
     await waitFor(() => results.has(`${RESULTS_PREFIX}.after-bad-reply`) || victim.exitCode !== null, 3000, 'the batch after the bad reply');
     expect(victim.exitCode).toBeNull();
   });
@@ -372,10 +401,28 @@ describe('a live rivulet worker under bad input (real nats-server and worker pro
   test('a result nested too deep to encode fails that task, and the worker stays alive', async () => {
     const [victim, id] = victims[1];
     const victimSubjects = new Subjects(`${PREFIX}v1`);
-    raw.publish(victimSubjects.workerTasks(id), oracle.encode(batchOf({ chain: [], tasks: [{ seq: 0, attempt: 0, value: nested(61) }], reply: `${RESULTS_PREFIX}.deep` })));
-    raw.publish(victimSubjects.workerTasks(id), oracle.encode(batchOf({ reply: `${RESULTS_PREFIX}.after-deep` })));
+    const joined = membershipWatch(raw, victimSubjects.capacity);
+    const next = joined();
+    raw.publish(victimSubjects.tasks, oracle.encode(batchOf({ chain: [], tasks: [{ seq: 0, attempt: 0, value: nested(61) }], reply: `${RESULTS_PREFIX}.deep` })));
+    await next;
+    raw.publish(victimSubjects.tasks, oracle.encode(batchOf({ reply: `${RESULTS_PREFIX}.after-deep` })));
     await waitFor(() => results.has(`${RESULTS_PREFIX}.after-deep`) || victim.exitCode !== null, 3000, 'the batch after the deep result');
     expect(victim.exitCode).toBeNull();
     expect(results.get(`${RESULTS_PREFIX}.deep`)?.[0].results[0].ok).toBe(false);
   });
 });
+
+/** Returns a function giving a promise for the next capacity credit on `subject` (or a bounded wait without one). */
+function membershipWatch(connection: NatsConnection, subject: string): () => Promise<void> {
+  let waiter: (() => void) | undefined;
+  connection.subscribe(subject, { callback: () => waiter?.() });
+  return () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      waiter = () => {
+        clearTimeout(timer);
+        waiter = undefined;
+        resolve();
+      };
+    });
+}

@@ -1,70 +1,49 @@
 import type { TaskEvent } from '../../src';
 import { BusTaskFeed } from '../../src/inspect/bus-tasks';
 import { InProcessBus } from '../../src/transport/in-process-bus';
-import { PROTOCOL_VERSION } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
 
 const REPLY = 'rivulet.results.p1';
 
-function sendTasks(bus: InProcessBus, worker: string, seqs: number[]): void {
-  const chain = [
-    { op: 'map', task: 'inc' },
-    { op: 'filter', task: 'even' },
-  ];
-  const tasks = seqs.map((seq) => ({ seq, attempt: 0, value: seq * 100 }));
-  bus.publish(`rivulet.tasks.default.${worker}`, { v: PROTOCOL_VERSION, pipeline: 'p1', reply: REPLY, chain, tasks });
-}
-
 describe('BusTaskFeed', () => {
-  test('pairs task batches with their results into task events, failures with element and task', async () => {
+  test('turns results into task events (task, worker, how long it ran), failures with their error', async () => {
     const bus = new InProcessBus();
-    let now = 1000;
+    const now = 1250;
     const feed = new BusTaskFeed('rivulet', () => now);
     feed.attach(bus);
     const events: TaskEvent[] = [];
     const stop = feed.onTask((event) => events.push(event));
-    sendTasks(bus, 'w1', [0, 1]);
-    now = 1250;
     bus.publish(REPLY, {
       v: PROTOCOL_VERSION,
       worker: 'w1',
       results: [
-        { seq: 0, attempt: 0, ok: true, values: [1] },
-        { seq: 1, attempt: 0, ok: false, task: 'even', error: { name: 'TypeError', message: 'odd' } },
+        { seq: 0, attempt: 0, ok: true, values: [1], task: 'inc>even', ms: 250 },
+        { seq: 1, attempt: 0, ok: false, task: 'even', error: { name: 'TypeError', message: 'odd' }, ms: 50 },
       ],
     });
     bus.publish(REPLY, { v: 99, worker: 'w1', results: [] });
-    bus.publish('rivulet.tasks.default.w1', 'garbage');
+    bus.publish(REPLY, 'garbage');
     expect(events).toEqual([
       { worker: 'w1', task: 'inc>even', seq: 0, start: 1000, end: 1250, ok: true },
-      { worker: 'w1', task: 'even', seq: 1, start: 1000, end: 1250, ok: false, element: 100, error: 'TypeError: odd' },
+      { worker: 'w1', task: 'even', seq: 1, start: 1200, end: 1250, ok: false, error: 'TypeError: odd' },
     ]);
     stop();
-    sendTasks(bus, 'w1', [2]);
     bus.publish(REPLY, { v: PROTOCOL_VERSION, worker: 'w1', results: [{ seq: 2, attempt: 0, ok: true, values: [] }] });
     expect(events).toHaveLength(2);
     await bus.close();
   });
 
-  test('listens from the moment a bus is attached, also when listeners came first', async () => {
+  test('listens from the moment a bus is attached, also when listeners came first; never on the task subject', async () => {
     const bus = new InProcessBus();
     const feed = new BusTaskFeed();
     const events: TaskEvent[] = [];
     feed.onTask((event) => events.push(event));
-    sendTasks(bus, 'w2', [0]);
+    const result = (seq: number): unknown => ({ v: PROTOCOL_VERSION, worker: 'w2', results: [{ seq, attempt: 0, ok: true, values: [], task: 'inc' }] });
+    bus.publish(REPLY, result(0));
     feed.attach(bus);
-    sendTasks(bus, 'w2', [1]);
-    bus.publish(REPLY, {
-      v: PROTOCOL_VERSION,
-      worker: 'w2',
-      results: [
-        { seq: 0, attempt: 0, ok: true, values: [] },
-        { seq: 1, attempt: 0, ok: true, values: [] },
-      ],
-    });
-    expect(events.map((e) => [e.seq, e.task])).toEqual([
-      [0, 'task'],
-      [1, 'inc>even'],
-    ]);
+    bus.publish(REPLY, result(1));
+    expect(events.map((e) => [e.seq, e.task])).toEqual([[1, 'inc']]);
+    await expect(bus.request('rivulet.tasks.default', {}, { timeout: 100 })).rejects.toThrow('no responders');
     await bus.close();
   });
 });

@@ -1,6 +1,6 @@
 import { HeartbeatDirectory } from '../../src';
 import { WorkerRoster } from '../../src/inspect/workers';
-import { PROTOCOL_VERSION } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
 
 /** A heartbeat as a worker publishes it. */
 function beat(id: string, counts: { inFlight?: number; done?: number; failed?: number } = {}, phase = 'ready'): Record<string, unknown> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect, errors as natsErrors, nkeys } from '@nats-io/transport-node';
 import { NatsBus, REJECTED_HEADER, TlsConnectionError, type NatsBusOptions } from '../../src/transport/nats-bus';
 import { EncodeError } from '../../src/transport/codec';
-import { Subjects } from '../../src/transport/subjects';
+import { Subjects } from '../../src/distributed/subjects';
 import { ArgumentRangeError, ArgumentTypeError } from '../../src/errors';
 import type { Message } from '../../src/transport/bus';
 import { freePort } from '../support/free-port';
@@ -242,7 +242,9 @@ describe('subject prefixes', () => {
   /** Every subject the distributed protocol uses under one prefix. */
   function protocolSubjects(subjects: Subjects): string[] {
     return [
-      subjects.workerTasks('worker-1'),
+      subjects.tasks,
+      subjects.capacity,
+      subjects.ping('worker-1'),
       subjects.results('pipeline-1'),
       subjects.credit('pipeline-1'),
       subjects.drainWorker('worker-1'),
@@ -262,13 +264,13 @@ describe('subject prefixes', () => {
       const answer = (message: Message): void => {
         if (message.reply !== undefined) bus.publish(message.reply, 'done');
       };
-      bus.subscribe(subjects.workerTasks('worker-1'), answer, { queue: subjects.pool });
+      bus.subscribe(subjects.tasks, answer, { queue: subjects.pool });
     }
     await Promise.all([first.flush(), second.flush()]);
 
     for (const [bus, subjects] of [[first, clusters[0]], [second, clusters[1]]] as const) {
       for (const subject of protocolSubjects(subjects)) bus.publish(subject, `${subjects.prefix} only`);
-      await expect(bus.request(subjects.workerTasks('worker-1'), `${subjects.prefix} only`, { timeout: 2000 })).resolves.toBe('done');
+      await expect(bus.request(subjects.tasks, `${subjects.prefix} only`, { timeout: 2000 })).resolves.toBe('done');
     }
     // Each published message reaches its own cluster twice (wildcard and exact subscription).
     const expected = protocolSubjects(clusters[0]).length * 2 + 2;
@@ -357,7 +359,8 @@ describe('subject prefixes', () => {
 
   test('Subjects takes dotted literal prefixes and any literal token as pool', () => {
     const subjects = new Subjects('team-a.rivulet_2', 'gpu-pool');
-    expect(subjects.workerTasks('w1')).toBe('team-a.rivulet_2.tasks.gpu-pool.w1');
+    expect(subjects.tasks).toBe('team-a.rivulet_2.tasks.gpu-pool');
+    expect(subjects.capacity).toBe('team-a.rivulet_2.credit.pool.gpu-pool');
     expect(subjects.heartbeat).toBe('team-a.rivulet_2.workers.heartbeat');
     expect(new Subjects().prefix).toBe('rivulet');
     expect(new Subjects('ünïcode').prefix).toBe('ünïcode');

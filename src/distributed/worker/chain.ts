@@ -3,9 +3,9 @@
  * operators between `scatter()` and `gather()` compiles to; each element yields zero or more
  * values (`filter` drops, `flatten` expands) and the new state of each `accumulate` step.
  */
-import { isPromiseLike } from '../util/promise';
-import type { StepSpec, StepState } from '../transport/protocol';
-import { taskNamed } from './tasks';
+import { isPromiseLike } from '../../util/promise';
+import type { StepSpec, StepState } from '../protocol';
+import { taskNamed } from '../tasks';
 
 type Callable = (...args: unknown[]) => unknown;
 

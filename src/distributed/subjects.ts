@@ -31,9 +31,19 @@ export class Subjects {
     this.pool = requireLiteral('pool', pool, LITERAL_TOKEN, "one literal NATS token (no '.', '*', '>' or whitespace)");
   }
 
-  /** Tasks addressed to one worker of the pool (scatter picks the worker by free capacity). */
-  workerTasks(workerId: string): string {
-    return `${this.prefix}.tasks.${this.pool}.${workerId}`;
+  /** The pool's tasks: every worker serves it as a member of queue group `pool`, for its free slots. */
+  get tasks(): string {
+    return `${this.prefix}.tasks.${this.pool}`;
+  }
+
+  /** Workers' capacity credits: a worker that had no free slot announces it has some again. */
+  get capacity(): string {
+    return `${this.prefix}.credit.pool.${this.pool}`;
+  }
+
+  /** Answers at once while the worker's connection lives: no responders means it is gone. */
+  ping(workerId: string): string {
+    return `${this.prefix}.control.ping.${workerId}`;
   }
 
   /** Results of one pipeline segment. */
@@ -43,7 +53,7 @@ export class Subjects {
 
   /** Credit grants from a segment's gather to its scatter. */
   credit(pipeline: string): string {
-    return `${this.prefix}.credit.${pipeline}`;
+    return `${this.prefix}.credit.segment.${pipeline}`;
   }
 
   /** Asks one worker to drain (finish its tasks, then stop). */

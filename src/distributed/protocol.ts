@@ -3,8 +3,8 @@
  * structured-cloned to threads, handed over as they are in process). Every message read off a bus
  * goes through one of the `read*` guards, which reject anything malformed or of another version.
  */
-import type { RejectionKind } from './bus';
-import { isPublishSubject } from './subject-pattern';
+import type { RejectionKind } from '../transport/bus';
+import { isPublishSubject } from '../transport/subject-pattern';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -14,6 +14,8 @@ export type StepOp = 'map' | 'starmap' | 'filter' | 'pluck' | 'flatten' | 'accum
 export interface StepSpec {
   readonly op: StepOp;
   readonly task?: string;
+  /** The version hash of `task` on the client: a worker with another version refuses the chain. */
+  readonly version?: string;
   readonly args?: readonly unknown[];
   /** `pluck`: a key or an array of keys. */
   readonly key?: unknown;
@@ -38,7 +40,10 @@ export interface WireTask {
   readonly states?: readonly StepState[];
 }
 
-/** Several tasks of one pipeline segment sharing one chain: one message when scatter is saturated. */
+/**
+ * Several tasks of one pipeline segment sharing one chain: one message when scatter is saturated.
+ * It is sent as a request to the pool's queue group; the worker that takes it answers a `TaskAck`.
+ */
 export interface TaskBatch {
   readonly v: number;
   readonly pipeline: string;
@@ -56,14 +61,45 @@ export interface TaskFailure {
   readonly stack?: string;
 }
 
+/**
+ * One task's outcome. `task` names the chain (`inc`, `inc>filter`) or the step that failed; `ms` is
+ * how long the worker ran it: an observer draws the task stream from results alone, without
+ * listening on the task subject (a plain subscriber there would answer for an empty queue group).
+ */
 export type WireResult =
-  | { readonly seq: number; readonly attempt: number; readonly ok: true; readonly values: unknown[]; readonly states?: StepState[] }
-  | { readonly seq: number; readonly attempt: number; readonly ok: false; readonly task: string; readonly error: TaskFailure };
+  | { readonly seq: number; readonly attempt: number; readonly ok: true; readonly values: unknown[]; readonly states?: StepState[]; readonly task?: string; readonly ms?: number }
+  | { readonly seq: number; readonly attempt: number; readonly ok: false; readonly task: string; readonly error: TaskFailure; readonly ms?: number };
+
+/** `inc` or a fused chain like `inc>filter>double`. */
+export function chainLabel(chain: readonly StepSpec[]): string {
+  return chain.map((step) => step.task ?? step.op).join('>');
+}
 
 export interface ResultBatch {
   readonly v: number;
   readonly worker: string;
   readonly results: readonly WireResult[];
+}
+
+/** Why a worker did not take some tasks of a batch (they are sent again, no attempt is used up). */
+export type RefusalReason = 'busy' | 'draining' | 'missing-task';
+
+/** A worker's answer to a task batch: it runs every task but the refused ones. */
+export interface TaskAck {
+  readonly v: number;
+  readonly worker: string;
+  /** Sequence numbers it did not take. */
+  readonly refused: readonly number[];
+  readonly reason?: RefusalReason;
+  /** For `missing-task`: which task, and what this worker has instead. */
+  readonly detail?: string;
+}
+
+/** A worker's capacity credit: it can take `free` more tasks (published when it had none). */
+export interface CapacityCredit {
+  readonly v: number;
+  readonly worker: string;
+  readonly free: number;
 }
 
 export type WorkerPhase = 'ready' | 'draining' | 'stopped';
@@ -81,6 +117,10 @@ export interface Heartbeat {
   readonly interval: number;
   /** Messages the worker refused, by kind (undecodable bytes and protocol violations together). */
   readonly rejected?: Readonly<Record<RejectionKind, number>>;
+  /** Tasks it can run: name -> version hash. */
+  readonly tasks?: Readonly<Record<string, string>>;
+  /** Tasks it can take now (free slots plus prefetch not taken): a capacity credit too. */
+  readonly free?: number;
 }
 
 export interface CreditGrant {
@@ -146,14 +186,48 @@ export function readResultBatch(value: unknown): ResultBatch {
   return batch as unknown as ResultBatch;
 }
 
+/** Bounds a heartbeat must keep: a forged one cannot park tasks for an hour or claim a billion slots. */
+export const HEARTBEAT_LIMITS = { capacity: 100_000, interval: 60_000, tasks: 1_000 } as const;
+
+const WORKER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function isWorkerId(value: unknown): value is string {
+  return typeof value === 'string' && WORKER_ID.test(value);
+}
+
+function isCount(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max;
+}
+
+function isTaskList(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (!isRecord(value)) return false;
+  const entries = Object.entries(value);
+  return entries.length <= HEARTBEAT_LIMITS.tasks && entries.every(([, version]) => typeof version === 'string');
+}
+
 export function readHeartbeat(value: unknown): Heartbeat {
   const beat = checkEnvelope(value, 'heartbeat');
-  const numbers = [beat.capacity, beat.inFlight, beat.done, beat.failed, beat.interval];
-  if (typeof beat.id !== 'string' || typeof beat.pool !== 'string' || !numbers.every((n) => typeof n === 'number' && n >= 0)) {
-    throw new ProtocolError('malformed heartbeat');
-  }
+  if (!isWorkerId(beat.id) || typeof beat.pool !== 'string') throw new ProtocolError('malformed heartbeat: bad id or pool');
+  const counts = [beat.inFlight, beat.done, beat.failed];
+  if (!counts.every((n) => isCount(n)) || !isCount(beat.capacity, HEARTBEAT_LIMITS.capacity) || beat.capacity === 0) throw new ProtocolError('malformed heartbeat: bad counts');
+  if (!isCount(beat.interval, HEARTBEAT_LIMITS.interval) || beat.interval === 0) throw new ProtocolError('malformed heartbeat: bad interval');
+  if (beat.free !== undefined && !isCount(beat.free)) throw new ProtocolError('malformed heartbeat: bad free');
+  if (!isTaskList(beat.tasks)) throw new ProtocolError('malformed heartbeat: bad task list');
   if (beat.phase !== 'ready' && beat.phase !== 'draining' && beat.phase !== 'stopped') throw new ProtocolError('malformed heartbeat: bad phase');
   return beat as unknown as Heartbeat;
+}
+
+export function readTaskAck(value: unknown): TaskAck {
+  const ack = checkEnvelope(value, 'task acknowledgement');
+  if (typeof ack.worker !== 'string' || !Array.isArray(ack.refused) || !ack.refused.every(Number.isInteger)) throw new ProtocolError('malformed task acknowledgement');
+  return ack as unknown as TaskAck;
+}
+
+export function readCapacityCredit(value: unknown): CapacityCredit {
+  const credit = checkEnvelope(value, 'capacity credit');
+  if (!isWorkerId(credit.worker) || !isCount(credit.free)) throw new ProtocolError('malformed capacity credit');
+  return credit as unknown as CapacityCredit;
 }
 
 export function readCreditGrant(value: unknown): CreditGrant {

@@ -1,34 +1,45 @@
 /**
  * The worker runtime: the same code runs tasks in process (embedded client), in a worker thread
- * (local cluster) and in a `rivulet worker` process (NATS). It takes task batches addressed to it,
- * runs at most `concurrency` at once, publishes results in batches and heartbeats its capacity.
+ * (local cluster) and in a `rivulet worker` process (NATS). It serves the pool's queue group for
+ * as many tasks as it has room (free slots plus a small prefetch), answers each task batch with
+ * what it took, runs at most `concurrency` at once, publishes results in batches, announces
+ * capacity when it has room again, and heartbeats the tasks it can run.
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createActor, type Actor } from 'xstate';
-import { workerMachine, type WorkerState } from '../actors/worker';
-import { reportInspection } from '../inspect/inspection';
-import type { Bus, Message, Subscription } from '../transport/bus';
-import { EncodeError } from '../transport/codec';
-import { REJECTED_HEADER } from '../transport/nats-bus';
+import { workerMachine, type WorkerState } from '../../actors/worker';
+import { reportInspection } from '../../inspect/inspection';
+import type { Bus, Message, Subscription } from '../../transport/bus';
+import { closeBus } from '../../transport/close-bus';
+import { EncodeError } from '../../transport/codec';
+import { withinBound } from '../../util/bounded';
+import { REJECTED_HEADER } from '../../transport/nats-bus';
 import {
+  chainLabel,
   describeFailure,
   PROTOCOL_VERSION,
   readTaskBatch,
+  type CapacityCredit,
   type Heartbeat,
+  type RefusalReason,
   type ResultBatch,
   type StepSpec,
+  type TaskAck,
   type TaskBatch,
   type WireResult,
   type WireTask,
   type WorkerPhase,
-} from '../transport/protocol';
-import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../transport/subjects';
-import { Fifo } from '../util/fifo';
-import { requirePositiveInteger } from '../validate';
+} from '../protocol';
+import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../subjects';
+import { Fifo } from '../../util/fifo';
+import { OnceLog } from '../../util/once-log';
+import { requireNonNegativeInteger, requirePositiveInteger } from '../../validate';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from './chain';
-import { connectNats } from './nats';
-import { addRejections, noRejections, RejectionLog, type RejectionCounts } from './rejection-log';
+import { connectNats } from '../nats';
+import { addRejections, noRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
+import { registeredTasks, taskNamed, versionOf } from '../tasks';
+import { PoolMembership } from './membership';
 
 export interface WorkerOptions {
   /** The bus to serve on; or `servers` to connect to NATS. */
@@ -38,6 +49,10 @@ export interface WorkerOptions {
   tasks?: string | string[];
   /** Tasks run at once (default 1). */
   concurrency?: number;
+  /** Tasks it takes beyond its free slots, to hide a round trip (default 0: it takes only what it can start). */
+  prefetch?: number;
+  /** Milliseconds `drain()` waits for running tasks and for the bus to flush before it gives up (default 30 000). */
+  drainTimeout?: number;
   pool?: string;
   prefix?: string;
   id?: string;
@@ -53,6 +68,7 @@ interface Queued {
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL = 1000;
+const DEFAULT_DRAIN_TIMEOUT = 30_000;
 
 export function newWorkerId(): string {
   return `w${randomBytes(4).toString('hex')}`;
@@ -68,7 +84,10 @@ export function loadTaskModules(modules: string | string[] | undefined): void {
 export class Worker {
   readonly id: string;
   readonly concurrency: number;
+  readonly prefetch: number;
+  private readonly drainTimeout: number;
   private readonly rejections: RejectionLog;
+  private readonly refusals: OnceLog;
   private busRejections: RejectionCounts = noRejections();
   private bus: Bus | undefined;
   private readonly subjects: Subjects;
@@ -81,6 +100,7 @@ export class Worker {
   private failed = 0;
   private level: 'IDLE' | 'BUSY' | 'SATURATED' = 'IDLE';
   private subscriptions: Subscription[] = [];
+  private membership: PoolMembership | undefined = undefined;
   private timer: NodeJS.Timeout | undefined = undefined;
   private readonly outbox = new Map<string, WireResult[]>();
   private flushScheduled = false;
@@ -94,10 +114,13 @@ export class Worker {
   constructor(private readonly options: WorkerOptions = {}) {
     this.id = options.id ?? newWorkerId();
     this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
+    this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? 0);
+    this.drainTimeout = requirePositiveInteger('drainTimeout', options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
     this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
     this.allowLocalFunctions = options.allowLocalFunctions ?? false;
     this.rejections = new RejectionLog(`rivulet worker ${this.id}`);
+    this.refusals = new OnceLog();
     this.bus = options.bus;
     this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
     this.actor.subscribe({ error: (error) => console.error(`rivulet worker ${this.id}:`, error) });
@@ -134,13 +157,44 @@ export class Worker {
       this.busRejections = now;
     });
     this.subscriptions = [
-      bus.subscribe(this.subjects.workerTasks(this.id), this.onTasks),
+      bus.subscribe(this.subjects.ping(this.id), (message) => this.answerPing(message)),
       bus.subscribe(this.subjects.drainWorker(this.id), () => void this.drain()),
     ];
+    this.membership = new PoolMembership(bus, this.subjects.tasks, this.subjects.pool, this.onTasks, () => this.offerRoom());
+    bus.onStatus(({ status }) => {
+      if (status === 'connected') this.rejoin();
+    });
     this.timer = setInterval(() => this.heartbeat(), this.heartbeatInterval);
     this.timer.unref();
+    this.offerRoom();
     this.actor.send({ type: 'CONNECTED' });
     return this;
+  }
+
+  /** Tasks it can take now: free slots plus prefetch, less what it runs and holds. */
+  get room(): number {
+    return this.phase === 'ready' ? this.concurrency + this.prefetch - this.running - this.queue.length : 0;
+  }
+
+  /** After a reconnect the server may have lost the membership: join afresh. */
+  private rejoin(): void {
+    if (this.phase !== 'ready' || this.membership === undefined) return;
+    this.membership.leave();
+    this.offerRoom();
+  }
+
+  /**
+   * Joins the queue group again while it has room, and says so with a capacity credit: a scatter
+   * whose tasks found no member with room waits for one.
+   */
+  private offerRoom(): void {
+    const room = this.room;
+    if (this.membership?.offer(room) !== true || this.bus === undefined) return;
+    this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: room } satisfies CapacityCredit);
+  }
+
+  private answerPing(message: Message): void {
+    if (message.reply !== undefined && this.bus !== undefined && this.bus.status !== 'closed') this.bus.publish(message.reply, this.phase);
   }
 
   /** Stops taking tasks, finishes the ones it has, announces `stopped`; closes the bus it opened. */
@@ -149,16 +203,22 @@ export class Worker {
     return this.stopping;
   }
 
+  /**
+   * Leaves the queue group, lets running tasks finish (at most `drainTimeout`), sends their
+   * results and says `stopped`. A bus it opened is drained, or closed when the server cannot be
+   * reached, so that the process can exit.
+   */
   private async stop(): Promise<void> {
-    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.membership?.leave();
     this.phase = 'draining';
     this.actor.send({ type: 'DRAIN' });
-    if (this.running > 0 || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.running > 0 || this.queue.length > 0) await withinBound(new Promise<void>((resolve) => this.idleWaiters.push(resolve)), this.drainTimeout);
     this.flushResults();
     if (this.timer !== undefined) clearInterval(this.timer);
     this.phase = 'stopped';
     this.actor.send({ type: 'STOPPED' });
-    if (this.options.bus === undefined && this.bus !== undefined) await this.bus.drain();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    if (this.options.bus === undefined && this.bus !== undefined) await closeBus(this.bus);
     this.markStopped();
   }
 
@@ -170,9 +230,44 @@ export class Worker {
       this.refuse(message, error);
       return;
     }
-    for (const task of batch.tasks) this.queue.push({ batch, task });
-    this.startQueued();
+    const missing = this.phase === 'ready' ? this.missingTask(batch.chain) : undefined;
+    const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
+    const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
+    for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i] });
+    const refused = batch.tasks.slice(taken).map((task) => task.seq);
+    this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
+    // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
+    // synchronous task would otherwise hold them back for as long as it runs.
+    setImmediate(this.startQueued);
   };
+
+  /** Why this worker cannot run `chain` (a task it lacks, or has in another version), if so. */
+  private missingTask(chain: readonly StepSpec[]): string | undefined {
+    for (const step of chain) {
+      if (step.task === undefined || (this.allowLocalFunctions && step.fn !== undefined)) continue;
+      const fn = taskNamed(step.task);
+      const why =
+        fn === undefined
+          ? `worker ${this.id} has no task '${step.task}' (check its --tasks module)`
+          : step.version !== undefined && versionOf(fn) !== step.version
+            ? `worker ${this.id} has task '${step.task}' in version ${versionOf(fn)}, the pipeline uses version ${step.version}`
+            : undefined;
+      if (why !== undefined) {
+        this.refusals.log('missing-task', `rivulet: ${why}: it refuses such tasks (other workers run them); later refusals are only counted`);
+        return why;
+      }
+    }
+    return undefined;
+  }
+
+  private acknowledge(reply: string | undefined, ack: TaskAck): void {
+    if (reply === undefined || this.bus === undefined || this.bus.status === 'closed') return;
+    try {
+      this.bus.publish(reply, ack);
+    } catch {
+      // The reply subject itself is unusable: the scatter counts the batch as lost and sends it again.
+    }
+  }
 
   /** Counts and logs (once per kind) a task message it cannot run, and answers its reply subject with the reason. */
   private refuse(message: Message, error: unknown): void {
@@ -185,24 +280,26 @@ export class Worker {
     }
   }
 
-  private startQueued(): void {
+  private readonly startQueued = (): void => {
     while (this.running < this.concurrency && this.queue.length > 0) {
       this.running++;
       this.run(this.queue.shift());
     }
     this.reportLevel();
-  }
+  };
 
   private async run({ batch, task }: Queued): Promise<void> {
     let result: WireResult;
+    const started = performance.now();
     try {
       const output = await this.runAttempt(batch, task);
-      result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states };
+      result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states, task: chainLabel(batch.chain), ms: performance.now() - started };
       this.done++;
     } catch (error) {
       const step: StepSpec | undefined = error instanceof StepFailure ? error.step : undefined;
       const cause = error instanceof StepFailure ? error.original : error;
-      result = { seq: task.seq, attempt: task.attempt, ok: false, task: step === undefined ? 'chain' : stepLabel(step), error: describeFailure(cause) };
+      const label = step === undefined ? 'chain' : stepLabel(step);
+      result = { seq: task.seq, attempt: task.attempt, ok: false, task: label, error: describeFailure(cause), ms: performance.now() - started };
       this.failed++;
     }
     this.running--;
@@ -246,21 +343,31 @@ export class Worker {
     }
   }
 
-  /** Results completed in the same turn of the event loop travel as one message per pipeline. */
+  /** Results completed in the same turn of the event loop travel as one message per pipeline; then it offers the room they freed. */
   private readonly flushResults = (): void => {
     this.flushScheduled = false;
     if (this.bus === undefined || this.bus.status === 'closed') return;
     for (const [reply, results] of this.outbox) this.publishResults(this.bus, reply, results);
     this.outbox.clear();
+    this.offerRoom();
   };
 
-  /** A result that cannot be encoded (too deep, too large) fails its task instead of the worker. */
+  /**
+   * A batch over the server's payload limit is split in halves; a single result that cannot be
+   * encoded (too deep, too large) fails its task instead of the worker.
+   */
   private publishResults(bus: Bus, reply: string, results: WireResult[]): void {
     try {
       bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results } satisfies ResultBatch);
     } catch (error) {
       if (!(error instanceof EncodeError)) {
-        console.error(`rivulet worker ${this.id}: could not send results to ${reply}:`, error instanceof Error ? error.message : error);
+        this.refusals.log(`send:${reply}`, `rivulet worker ${this.id}: could not send results to ${reply}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      if (results.length > 1) {
+        const half = results.length >> 1;
+        this.publishResults(bus, reply, results.slice(0, half));
+        this.publishResults(bus, reply, results.slice(half));
         return;
       }
       const failed = results.map((result): WireResult => ({ seq: result.seq, attempt: result.attempt, ok: false, task: 'result', error: describeFailure(error) }));
@@ -294,7 +401,10 @@ export class Worker {
       phase: this.phase,
       interval: this.heartbeatInterval,
       rejected: this.rejected(),
+      tasks: registeredTasks(),
+      free: this.room,
     };
     this.bus.publish(this.subjects.heartbeat, beat);
   }
 }
+

@@ -1,0 +1,637 @@
+/**
+ * One distributed segment, from `scatter()` to `gather()`. It turns each element into a task and
+ * sends it to the pool's queue group while it holds a credit; follows each task until its result
+ * arrived (sequence, attempt, the worker that took it, lease) and sends lost ones again; drops
+ * duplicates, puts results back in order and hands them to its gather node. A result delivered
+ * downstream returns its credit as a credit message.
+ *
+ * Tasks that find no worker with room (no responders, or refused as busy) wait for a worker's
+ * capacity credit. An element's way reads in one direction: submit → batch → bus → worker → bus →
+ * results → reassembly → gather node.
+ */
+import { createActor, type Actor } from 'xstate';
+import { gatherMachine, type GatherState } from '../../actors/gather';
+import { scatterMachine } from '../../actors/scatter';
+import { PipelineError } from '../../errors';
+import { reportInspection } from '../../inspect/inspection';
+import { systemScheduler, type Scheduler } from '../../scheduler';
+import type { Emitted } from '../../stream';
+import { NoRespondersError, type Bus, type Message, type Subscription } from '../../transport/bus';
+import { EncodeError } from '../../transport/codec';
+import { CalmingReport } from '../../util/calming-report';
+import { Fifo } from '../../util/fifo';
+import { OnceLog } from '../../util/once-log';
+import type { CompiledChain } from '../compiled-chain';
+import { describeFailure, PROTOCOL_VERSION, readCreditGrant, readResultBatch, readTaskAck, type CreditGrant, type TaskAck, type TaskBatch, type TaskFailure, type WireResult, type WireTask } from '../protocol';
+import { RejectionLog } from '../rejection-log';
+import type { Subjects } from '../subjects';
+import { retryDelay } from '../task-policy';
+import type { DirectoryListener, WorkerDirectory } from './worker-directory';
+
+interface Deferred {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * `queued`: no credit yet; `ready`: holds a credit, to be sent (again); `sent`: published, not
+ * acknowledged; `accepted`: a worker took it; `backoff`: failed, waiting to be retried.
+ */
+type Stage = 'queued' | 'ready' | 'sent' | 'accepted' | 'backoff';
+
+interface TaskEntry {
+  readonly seq: number;
+  readonly value: unknown;
+  readonly chain: CompiledChain;
+  stage: Stage;
+  /** Sends so far less one: the attempt number of the last send. */
+  attempt: number;
+  /** Attempts that failed or timed out (worker loss does not count): retries used so far. */
+  failures: number;
+  /** Results of attempts below this one are stale (that attempt already failed). */
+  firstLiveAttempt: number;
+  worker: string | undefined;
+  /** Scheduler time of the last send. */
+  sentAt: number;
+  /** The `emit` still waiting on this element, if any. */
+  owner: Deferred | undefined;
+}
+
+/** The element's outcome: its result, or `undefined` when `close()` gave up on it. */
+interface Arrival {
+  readonly entry: TaskEntry;
+  readonly result: WireResult | undefined;
+}
+
+/** The gather node a segment delivers to. */
+export interface SegmentOutput {
+  /** Emits one value downstream; a Promise while downstream applies back pressure. */
+  emit(value: unknown): Emitted;
+  /** A failure no `emit` caller can receive any more. */
+  reportError(element: unknown, error: unknown): void;
+  /** The segment holds elements (for `drain()`), from the first accepted until the last delivered. */
+  segmentHolds(): void;
+  segmentReleased(): void;
+  /** Resolves once every element the segment handed it left the node. */
+  finished(): Promise<void>;
+  toString(): string;
+}
+
+export interface SegmentOptions {
+  id: string;
+  /** The task bus, once connected. */
+  bus: () => Bus | undefined;
+  /** Where credit messages travel (gather and scatter both live in this process). */
+  controlBus: Bus;
+  subjects: Subjects;
+  directory: WorkerDirectory;
+  credits: number;
+  /** A `buffer(n)` set the credits: the first n emits return at once. Without one, an emit waits for its result. */
+  buffered: boolean;
+  ordered: boolean;
+  /** How long a worker may hold a task it accepted before it counts as lost (ms). */
+  lease: number;
+  /** How long a sent batch may go unacknowledged before it counts as lost (ms). */
+  acceptTimeout: number;
+  scheduler?: Scheduler;
+}
+
+/** The client is closing: an element emitted after `close()` began is refused. */
+export class ClientClosingError extends Error {
+  override readonly name = 'ClientClosingError';
+  constructor() {
+    super('the client is closing: the element was not accepted');
+  }
+}
+
+type CreditLevel = 'available' | 'exhausted';
+
+export class Segment implements DirectoryListener {
+  readonly id: string;
+  /** Results dropped because their element was already settled or the attempt is stale. */
+  duplicates = 0;
+  /** Elements holding a credit, from being sent until delivered; never above the credits. */
+  tasksInFlight = 0;
+  peakInFlight = 0;
+  /** Tasks sent again (lost worker, lease, lost batch) and refused by a busy pool. */
+  resent = 0;
+  private credits: number;
+  private nextSeq = 0;
+  private readonly entries = new Map<number, TaskEntry>();
+  private readonly queued = new Fifo<TaskEntry>();
+  /** Entries holding a credit and waiting to be sent, in sequence order. */
+  private readonly ready: TaskEntry[] = [];
+  private readonly outgoing = new Map<CompiledChain, TaskEntry[]>();
+  private flushScheduled = false;
+  private sequentialBusy = false;
+  /** No worker had room for the last tasks: nothing is sent until a capacity credit arrives. */
+  private parked = false;
+  private missing: string | undefined = undefined;
+  /** Workers that refused a chain of this segment for lacking a task: their capacity does not help it. */
+  private readonly incapable = new Set<string>();
+  private readonly retryTimers = new Set<unknown>();
+  private closing = false;
+  private abandonedBy: Error | undefined = undefined;
+  // Reassembly.
+  private readonly arrived = new Map<number, Arrival>();
+  private readonly completed = new Fifo<Arrival>();
+  private nextDelivery = 0;
+  private blocked = false;
+  private outstanding = 0;
+  private grants = 0;
+  private readonly scheduler: Scheduler;
+  private readonly scatterActor: Actor<typeof scatterMachine>;
+  private readonly gatherActor: Actor<typeof gatherMachine>;
+  private readonly creditReport: CalmingReport<CreditLevel>;
+  private readonly gatherReport: CalmingReport<GatherState>;
+  private workersReported = false;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly stopListening: () => void;
+  private readonly rejections = new RejectionLog('rivulet gather');
+  private readonly notes = new OnceLog();
+
+  constructor(
+    private readonly options: SegmentOptions,
+    private readonly output: SegmentOutput,
+  ) {
+    this.id = options.id;
+    this.credits = options.credits;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.scatterActor = createActor(scatterMachine, { id: `scatter-${this.id}`, inspect: reportInspection });
+    this.gatherActor = createActor(gatherMachine, { id: `gather-${this.id}`, inspect: reportInspection });
+    this.scatterActor.subscribe({ error: (error) => output.reportError(undefined, error) });
+    this.gatherActor.subscribe({ error: (error) => output.reportError(undefined, error) });
+    this.scatterActor.start();
+    this.gatherActor.start();
+    this.creditReport = new CalmingReport<CreditLevel>('available', { available: 0, exhausted: 1 }, () => (this.credits > 0 ? 'available' : 'exhausted'), (_, to) =>
+      this.scatterActor.send({ type: 'CREDITS', available: to === 'available' }),
+    );
+    this.gatherReport = new CalmingReport<GatherState>('idle', { idle: 0, collecting: 1, blocked: 2 }, () => this.gatherSituation, (from, to) => this.tellGather(from, to));
+    this.subscriptions.push(options.controlBus.subscribe(options.subjects.credit(this.id), (message) => this.onCredit(message.data)));
+    this.stopListening = options.directory.listen(this);
+    this.reportWorkers();
+  }
+
+  /** Subscribes to results once the task bus is connected. */
+  attach(bus: Bus): void {
+    this.subscriptions.push(bus.subscribe(this.options.subjects.results(this.id), this.onResults));
+    this.sendReady();
+  }
+
+  get scatterState(): string {
+    return this.scatterActor.getSnapshot().value as string;
+  }
+
+  get gatherState(): string {
+    return this.gatherActor.getSnapshot().value as string;
+  }
+
+  get availableCredits(): number {
+    return this.credits;
+  }
+
+  /** Elements accepted and not delivered (or failed) yet. */
+  get pendingElements(): number {
+    return this.outstanding;
+  }
+
+  /**
+   * Accepts an element. A buffered segment returns `undefined` while it has a credit, else a
+   * promise that resolves once the element got one; an unbuffered one returns a promise that
+   * settles with the element's fate.
+   */
+  submit(value: unknown, chain: CompiledChain): Emitted {
+    if (this.closing) return Promise.reject(new ClientClosingError());
+    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, stage: 'queued', attempt: -1, failures: 0, firstLiveAttempt: 0, worker: undefined, sentAt: 0, owner: undefined };
+    this.entries.set(entry.seq, entry);
+    if (this.outstanding++ === 0) this.output.segmentHolds();
+    this.gatherReport.update();
+    const waits = !this.options.buffered || this.credits === 0 || this.queued.length > 0;
+    const settled = waits ? new Promise<void>((resolve, reject) => (entry.owner = { resolve, reject })) : undefined;
+    this.queued.push(entry);
+    this.grantFromQueue();
+    this.sendReady();
+    return settled;
+  }
+
+  // --- Dispatch ---------------------------------------------------------------------------
+
+  /** Gives credits to queued elements, oldest first; a buffered element's emit returns then. */
+  private grantFromQueue(): void {
+    while (this.credits > 0 && this.queued.length > 0) {
+      const entry = this.queued.shift();
+      this.credits--;
+      if (++this.tasksInFlight > this.peakInFlight) this.peakInFlight = this.tasksInFlight;
+      entry.stage = 'ready';
+      this.ready.push(entry);
+      if (this.options.buffered) this.releaseOwner(entry);
+    }
+    this.creditReport.update();
+  }
+
+  private releaseOwner(entry: TaskEntry): void {
+    const owner = entry.owner;
+    entry.owner = undefined;
+    owner?.resolve();
+  }
+
+  /** Moves ready entries into this turn's batches while workers have room and order allows. */
+  private sendReady(): void {
+    const bus = this.options.bus();
+    if (this.parked || bus === undefined || this.ready.length === 0) return;
+    let kept = 0;
+    for (const entry of this.ready) {
+      if (!this.maySend(entry)) {
+        this.ready[kept++] = entry;
+        continue;
+      }
+      entry.stage = 'sent';
+      entry.attempt++;
+      entry.sentAt = this.scheduler.now();
+      if (entry.chain.sequential) this.sequentialBusy = true;
+      let batch = this.outgoing.get(entry.chain);
+      if (batch === undefined) this.outgoing.set(entry.chain, (batch = []));
+      batch.push(entry);
+    }
+    this.ready.length = kept;
+    if (this.outgoing.size > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private maySend(entry: TaskEntry): boolean {
+    if (entry.chain.sequential && this.sequentialBusy) return false;
+    const missing = this.options.directory.missingFor(entry.chain.steps);
+    if (missing !== this.missing) this.noteMissing(missing);
+    return missing === undefined;
+  }
+
+  private noteMissing(missing: string | undefined): void {
+    this.missing = missing;
+    this.scatterActor.send({ type: 'TASKS', missing: missing !== undefined });
+    if (missing !== undefined) this.notes.log(`missing:${missing}`, `rivulet ${this.output}: ${missing}; its elements wait until such a worker joins`);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const bus = this.options.bus();
+    const batches = [...this.outgoing];
+    this.outgoing.clear();
+    for (const [chain, entries] of batches) {
+      if (bus === undefined || bus.status === 'closed') this.requeue(entries, false);
+      else this.sendBatch(bus, chain, entries);
+    }
+  };
+
+  /** One request to the queue group; the worker that takes it answers what it took. */
+  private sendBatch(bus: Bus, chain: CompiledChain, entries: TaskEntry[]): void {
+    const timeout = chain.policy.timeout;
+    const tasks = entries.map((entry): WireTask => ({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: chain.currentStates() }));
+    const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline: this.id, reply: this.options.subjects.results(this.id), chain: chain.steps, tasks, ...(timeout === undefined ? {} : { timeout }) };
+    const attempts = entries.map((entry) => entry.attempt);
+    bus.request(this.options.subjects.tasks, batch, { timeout: this.options.acceptTimeout }).then(
+      (data) => this.onAck(entries, attempts, data),
+      (error: unknown) => this.unsent(bus, chain, entries, attempts, error),
+    );
+  }
+
+  /** Entries of a send that are still waiting for its answer (no result came, no later send). */
+  private stillSent(entries: TaskEntry[], attempts: number[]): TaskEntry[] {
+    return entries.filter((entry, i) => entry.stage === 'sent' && entry.attempt === attempts[i] && this.entries.get(entry.seq) === entry);
+  }
+
+  private onAck(entries: TaskEntry[], attempts: number[], data: unknown): void {
+    const live = this.stillSent(entries, attempts);
+    let ack: TaskAck;
+    try {
+      ack = readTaskAck(data);
+    } catch (error) {
+      this.rejections.recordRefusal(error);
+      this.requeue(live, false);
+      return;
+    }
+    const refused = new Set(ack.refused);
+    const again: TaskEntry[] = [];
+    for (const entry of live) {
+      if (refused.has(entry.seq)) {
+        again.push(entry);
+      } else {
+        entry.stage = 'accepted';
+        entry.worker = ack.worker;
+      }
+    }
+    if (again.length === 0) return;
+    if (ack.reason === 'missing-task') {
+      this.incapable.add(ack.worker);
+      if (ack.detail !== undefined) this.notes.log(`refused:${ack.worker}`, `rivulet ${this.output}: ${ack.detail}; its tasks go to other workers`);
+    }
+    // Wait for a worker with room (and, after a missing-task refusal, one that did not refuse).
+    this.requeue(again, true);
+  }
+
+  private unsent(bus: Bus, chain: CompiledChain, entries: TaskEntry[], attempts: number[], error: unknown): void {
+    const live = this.stillSent(entries, attempts);
+    if (live.length === 0) return;
+    if (!(error instanceof EncodeError)) {
+      this.requeue(live, error instanceof NoRespondersError);
+      return;
+    }
+    if (live.length > 1) {
+      // Over the server's payload limit (or one element cannot travel): halves, until only that element fails.
+      const half = live.length >> 1;
+      this.sendBatch(bus, chain, live.slice(0, half));
+      this.sendBatch(bus, chain, live.slice(half));
+      return;
+    }
+    const [entry] = live;
+    this.settle(entry, { seq: entry.seq, attempt: entry.attempt, ok: false, task: 'scatter', error: describeFailure(error) });
+    this.deliverReady();
+  }
+
+  /** Puts entries back to be sent again (in sequence order); `park`: only once a worker has room. */
+  private requeue(entries: readonly TaskEntry[], park: boolean): void {
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      entry.stage = 'ready';
+      entry.worker = undefined;
+      if (entry.chain.sequential) this.sequentialBusy = false;
+      let at = this.ready.length;
+      while (at > 0 && this.ready[at - 1].seq > entry.seq) at--;
+      this.ready.splice(at, 0, entry);
+    }
+    this.resent += entries.length;
+    if (park) this.park();
+    this.sendReady();
+  }
+
+  private park(): void {
+    this.parked = true;
+    this.reportWorkers();
+  }
+
+  /** Sends again, after the policy's backoff, an element whose attempt failed. */
+  private retry(entry: TaskEntry): void {
+    entry.failures++;
+    entry.firstLiveAttempt = entry.attempt + 1;
+    entry.stage = 'backoff';
+    entry.worker = undefined;
+    // A sequential chain stays busy through the backoff: the next element needs this one's state.
+    const timer = this.scheduler.setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (this.entries.get(entry.seq) !== entry) return;
+      if (entry.chain.sequential) this.sequentialBusy = false;
+      this.requeue([entry], false);
+    }, retryDelay(entry.chain.policy, entry.failures));
+    this.retryTimers.add(timer);
+  }
+
+  private resendWhere(lost: (entry: TaskEntry) => boolean): void {
+    const entries = [...this.entries.values()].filter((entry) => (entry.stage === 'sent' || entry.stage === 'accepted') && lost(entry));
+    this.requeue(entries.sort((a, b) => a.seq - b.seq), false);
+  }
+
+  workerJoined(): void {
+    this.reportWorkers();
+    this.sendReady();
+  }
+
+  workerLost(id: string): void {
+    this.incapable.delete(id);
+    this.resendWhere((entry) => entry.stage === 'accepted' && entry.worker === id);
+    this.reportWorkers();
+  }
+
+  capacity(worker: string): void {
+    if (this.incapable.has(worker)) return;
+    if (this.parked) {
+      this.parked = false;
+      this.reportWorkers();
+    }
+    this.sendReady();
+  }
+
+  leasesDue(now: number): void {
+    if (this.tasksInFlight > 0) this.resendWhere((entry) => entry.stage === 'accepted' && now - entry.sentAt > this.options.lease);
+  }
+
+  busReconnected(): void {
+    this.resendWhere(() => true);
+  }
+
+  private reportWorkers(): void {
+    const available = !this.parked && this.options.directory.available;
+    if (available === this.workersReported) return;
+    this.workersReported = available;
+    this.scatterActor.send({ type: 'WORKERS', available });
+  }
+
+  // --- Results and reassembly -------------------------------------------------------------
+
+  private readonly onResults = (message: Message): void => {
+    let results: readonly WireResult[];
+    try {
+      results = readResultBatch(message.data).results;
+    } catch (error) {
+      this.rejections.recordRefusal(error);
+      return;
+    }
+    for (const result of results) this.complete(result);
+    this.deliverReady();
+    this.sendReady();
+  };
+
+  private complete(result: WireResult): void {
+    const entry = this.entries.get(result.seq);
+    if (entry === undefined || entry.stage === 'queued' || entry.stage === 'backoff' || result.attempt < entry.firstLiveAttempt || result.attempt > entry.attempt) {
+      this.duplicates++;
+      return;
+    }
+    if (result.ok && !entry.chain.yields(result.values.length)) {
+      this.rejections.recordRefusal(new Error(`a result with ${result.values.length} values for a chain that cannot produce that many`));
+      return;
+    }
+    if (!result.ok && entry.failures < entry.chain.policy.retries) {
+      this.retry(entry);
+      return;
+    }
+    entry.chain.storeStates(result.ok ? result.states : undefined);
+    this.settle(entry, result);
+  }
+
+  /** The element's outcome is known: out of dispatch, into reassembly. */
+  private settle(entry: TaskEntry, result: WireResult | undefined): void {
+    const waiting = entry.stage === 'ready' ? this.ready.indexOf(entry) : -1;
+    if (waiting >= 0) this.ready.splice(waiting, 1);
+    this.entries.delete(entry.seq);
+    if (entry.chain.sequential) this.sequentialBusy = false;
+    const arrival: Arrival = { entry, result };
+    if (this.options.ordered) this.arrived.set(entry.seq, arrival);
+    else this.completed.push(arrival);
+  }
+
+  private nextArrival(): Arrival | undefined {
+    if (!this.options.ordered) return this.completed.length > 0 ? this.completed.shift() : undefined;
+    const arrival = this.arrived.get(this.nextDelivery);
+    if (arrival !== undefined) {
+      this.arrived.delete(this.nextDelivery);
+      this.nextDelivery++;
+    }
+    return arrival;
+  }
+
+  private deliverReady(): void {
+    while (!this.blocked) {
+      const arrival = this.nextArrival();
+      if (arrival === undefined) break;
+      const pending = this.deliver(arrival);
+      if (pending === undefined) {
+        this.delivered(arrival);
+        continue;
+      }
+      this.blocked = true;
+      this.gatherReport.update();
+      pending.then(
+        () => this.unblock(arrival),
+        (error: unknown) => {
+          this.fail(arrival.entry, error);
+          this.unblock(arrival);
+        },
+      );
+    }
+    this.grantCredits();
+  }
+
+  private unblock(arrival: Arrival): void {
+    this.blocked = false;
+    this.delivered(arrival);
+    this.deliverReady();
+    this.sendReady();
+  }
+
+  /** Emits a result's values downstream; a Promise while downstream applies back pressure. */
+  private deliver({ entry, result }: Arrival): Promise<void> | undefined {
+    if (result === undefined) {
+      this.fail(entry, this.abandonedBy);
+      return undefined;
+    }
+    if (!result.ok) {
+      this.fail(entry, new PipelineError(String(this.output), entry.value, remoteError(result.error), result.task, entry.seq));
+      return undefined;
+    }
+    try {
+      const values = result.values;
+      for (let i = 0; i < values.length; i++) {
+        const pending = this.output.emit(values[i]);
+        if (pending !== undefined) return this.emitRest(pending, values, i + 1);
+      }
+    } catch (error) {
+      this.fail(entry, error);
+    }
+    return undefined;
+  }
+
+  private async emitRest(pending: Promise<void>, values: unknown[], from: number): Promise<void> {
+    await pending;
+    for (let i = from; i < values.length; i++) await this.output.emit(values[i]);
+  }
+
+  /** A failure goes to the `emit` still waiting on the element, else to `errors`. */
+  private fail(entry: TaskEntry, error: unknown): void {
+    const owner = entry.owner;
+    if (owner === undefined) {
+      this.output.reportError(entry.value, error);
+      return;
+    }
+    entry.owner = undefined;
+    owner.reject(error);
+  }
+
+  /** Downstream took the element: its credit goes back, and an unbuffered emit returns. */
+  private delivered({ entry }: Arrival): void {
+    this.releaseOwner(entry);
+    if (entry.stage !== 'queued') {
+      this.tasksInFlight--;
+      this.grants++;
+    }
+    if (--this.outstanding === 0) this.output.segmentReleased();
+    this.gatherReport.update();
+  }
+
+  private grantCredits(): void {
+    if (this.grants === 0 || this.options.controlBus.status === 'closed') return;
+    const grant: CreditGrant = { v: PROTOCOL_VERSION, credits: this.grants };
+    this.grants = 0;
+    this.options.controlBus.publish(this.options.subjects.credit(this.id), grant);
+  }
+
+  private onCredit(data: unknown): void {
+    this.credits += readCreditGrant(data).credits;
+    this.grantFromQueue();
+    this.sendReady();
+  }
+
+  private get gatherSituation(): GatherState {
+    return this.blocked ? 'blocked' : this.outstanding > 0 ? 'collecting' : 'idle';
+  }
+
+  private tellGather(from: GatherState, to: GatherState): void {
+    let at = from;
+    if (at === 'blocked') {
+      this.gatherActor.send({ type: 'UNBLOCKED' });
+      at = 'collecting';
+    }
+    if (to === 'blocked') this.gatherActor.send({ type: 'BLOCKED' });
+    else if (to === 'idle' && at === 'collecting') this.gatherActor.send({ type: 'SETTLED' });
+    else if (to === 'collecting' && at === 'idle') this.gatherActor.send({ type: 'OUTSTANDING' });
+  }
+
+  // --- Closing ----------------------------------------------------------------------------
+
+  /** `close()` began: later elements are refused. */
+  stopAccepting(): void {
+    this.closing = true;
+    this.scatterActor.send({ type: 'DRAIN' });
+  }
+
+  /** Gives up on every element not delivered yet (close timed out): they fail with `error`. */
+  abandon(error: Error): void {
+    this.abandonedBy = error;
+    this.cancelRetries();
+    const entries = [...this.entries.values(), ...drainFifo(this.queued)].sort((a, b) => a.seq - b.seq);
+    this.ready.length = 0;
+    this.outgoing.clear();
+    for (const entry of new Set(entries)) this.settle(entry, undefined);
+    this.deliverReady();
+  }
+
+  /** Ends the segment: stops its actors and subscriptions. */
+  close(): void {
+    this.cancelRetries();
+    this.creditReport.cancel();
+    this.gatherReport.cancel();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.stopListening();
+    this.scatterActor.send({ type: 'DRAINED' });
+    this.scatterActor.stop();
+    this.gatherActor.stop();
+  }
+
+  private cancelRetries(): void {
+    for (const timer of this.retryTimers) this.scheduler.clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+}
+
+function drainFifo<T>(fifo: Fifo<T>): T[] {
+  const items: T[] = [];
+  while (fifo.length > 0) items.push(fifo.shift());
+  return items;
+}
+
+function remoteError(failure: TaskFailure): Error {
+  const error = new Error(failure.message);
+  error.name = failure.name;
+  if (failure.stack !== undefined) error.stack = failure.stack;
+  return error;
+}

@@ -1,0 +1,228 @@
+/**
+ * The client's view of the worker pool, built from heartbeats: who is alive, how many slots each
+ * has, and which tasks (name and version) each can run. Work itself is handed out by the pool's
+ * queue group, not from this view; segments use it to tell a lost worker (its accepted tasks are
+ * sent again), to hear capacity, and to see whether anyone can run a chain at all.
+ *
+ * A worker silent for `MISSED_HEARTBEATS` intervals is lost. One whose heartbeat is late is
+ * probed: a connection that is gone has no responders, so a killed worker is noticed in about
+ * one and a half intervals instead of three.
+ */
+import { systemScheduler, unrefTimer, type Scheduler } from '../../scheduler';
+import { NoRespondersError, type Bus, type Subscription } from '../../transport/bus';
+import { readCapacityCredit, readHeartbeat, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
+import { RejectionLog } from '../rejection-log';
+import type { Subjects } from '../subjects';
+
+export interface WorkerInfo {
+  id: string;
+  capacity: number;
+  /** Tasks the worker reported running or queued at its last heartbeat. */
+  inFlight: number;
+  /** Tasks it can take now (free slots and prefetch), as of its last heartbeat. */
+  free: number;
+  done: number;
+  failed: number;
+  /** `Date.now()` of its last heartbeat. */
+  lastHeartbeat: number;
+  phase: WorkerPhase;
+  /** Tasks it can run: name -> version hash. */
+  tasks: Readonly<Record<string, string>>;
+}
+
+export interface DirectoryListener {
+  /** A worker can take tasks (a first or an additional one). */
+  workerJoined(id: string): void;
+  /** A worker is gone: what it accepted must be sent again. */
+  workerLost(id: string): void;
+  /** Worker `id` has room again: tasks that found none can be sent. */
+  capacity(id: string): void;
+  /** Periodic check (scheduler time): re-dispatch tasks whose lease ran out. */
+  leasesDue(now: number): void;
+  /** The bus reconnected: messages in flight may have been lost, re-dispatch. */
+  busReconnected(): void;
+}
+
+/** Heartbeats a worker may miss before it counts as lost. */
+const MISSED_HEARTBEATS = 3;
+/** A heartbeat this late (in intervals) gets the worker probed. */
+const PROBE_AFTER = 1.25;
+const SWEEP_INTERVAL = 250;
+
+interface Known extends WorkerInfo {
+  interval: number;
+  /** Scheduler time of its last heartbeat. */
+  heardAt: number;
+  probing: boolean;
+}
+
+export class WorkerDirectory {
+  private readonly workers = new Map<string, Known>();
+  private readonly listeners = new Set<DirectoryListener>();
+  private readonly rejections = new RejectionLog('rivulet client');
+  private subscriptions: Subscription[] = [];
+  private bus: Bus | undefined = undefined;
+  private sweeper: unknown = undefined;
+  private closed = false;
+
+  constructor(
+    private readonly subjects: Subjects,
+    private readonly scheduler: Scheduler = systemScheduler,
+  ) {
+    this.scheduleSweep();
+  }
+
+  /** Starts listening to heartbeats and capacity credits on `bus` (once connected). */
+  attach(bus: Bus): void {
+    this.bus = bus;
+    this.subscriptions = [
+      bus.subscribe(this.subjects.heartbeat, (message) => this.onHeartbeat(message.data)),
+      bus.subscribe(this.subjects.capacity, (message) => this.onCapacity(message.data)),
+    ];
+  }
+
+  listen(listener: DirectoryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): WorkerInfo[] {
+    return [...this.workers.values()].map(({ interval, heardAt, probing, ...info }) => ({ ...info }));
+  }
+
+  get size(): number {
+    return this.workers.size;
+  }
+
+  /** Whether some worker is known to take tasks now. */
+  get available(): boolean {
+    for (const worker of this.workers.values()) if (worker.phase === 'ready') return true;
+    return false;
+  }
+
+  /** Messages refused (malformed heartbeats or credits), by kind. */
+  get rejected(): RejectionLog['counts'] {
+    return this.rejections.counts;
+  }
+
+  /**
+   * Whether `chain` can run: `undefined` when some ready worker has every task in the chain's
+   * version, or while no worker is known yet (the queue group decides); otherwise why not.
+   */
+  missingFor(chain: readonly StepSpec[]): string | undefined {
+    const ready = [...this.workers.values()].filter((worker) => worker.phase === 'ready');
+    if (ready.length === 0 || ready.some((worker) => runsChain(worker, chain))) return undefined;
+    const step = chain.find((at) => at.task !== undefined && !ready.some((worker) => runsStep(worker, at))) as StepSpec;
+    const versions = ready.map((worker) => `${worker.id}: ${worker.tasks[step.task as string] ?? 'missing'}`).join(', ');
+    return `no live worker can run task '${step.task}' in version ${step.version ?? 'any'} (workers have ${versions})`;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.scheduler.clearTimeout(this.sweeper);
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.subscriptions = [];
+  }
+
+  /** Worker `id` is known to be gone (its thread exited): what it held is sent again now. */
+  forget(id: string): void {
+    this.lose(id);
+  }
+
+  /** Core NATS is at-most-once: after a reconnect, whatever was in flight may be gone. */
+  reconnected(): void {
+    for (const listener of this.listeners) listener.busReconnected();
+  }
+
+  private onHeartbeat(data: unknown): void {
+    let beat: Heartbeat;
+    try {
+      beat = readHeartbeat(data);
+    } catch (error) {
+      this.rejections.recordRefusal(error);
+      return;
+    }
+    if (beat.pool !== this.subjects.pool) return;
+    if (beat.phase === 'stopped') {
+      this.lose(beat.id);
+      return;
+    }
+    const known = this.workers.get(beat.id);
+    const wasReady = known?.phase === 'ready';
+    this.workers.set(beat.id, {
+      id: beat.id,
+      capacity: beat.capacity,
+      inFlight: beat.inFlight,
+      free: beat.free ?? 0,
+      done: beat.done,
+      failed: beat.failed,
+      lastHeartbeat: Date.now(),
+      phase: beat.phase,
+      tasks: beat.tasks ?? {},
+      interval: beat.interval,
+      heardAt: this.scheduler.now(),
+      probing: false,
+    });
+    if (!wasReady && beat.phase === 'ready') for (const listener of this.listeners) listener.workerJoined(beat.id);
+    if (beat.phase === 'ready' && (beat.free ?? 0) > 0) this.announceCapacity(beat.id);
+  }
+
+  private onCapacity(data: unknown): void {
+    let worker: string;
+    try {
+      worker = readCapacityCredit(data).worker;
+    } catch (error) {
+      this.rejections.recordRefusal(error);
+      return;
+    }
+    this.announceCapacity(worker);
+  }
+
+  private announceCapacity(worker: string): void {
+    for (const listener of this.listeners) listener.capacity(worker);
+  }
+
+  private lose(id: string): void {
+    if (!this.workers.delete(id)) return;
+    for (const listener of this.listeners) listener.workerLost(id);
+  }
+
+  private scheduleSweep(): void {
+    if (!this.closed) this.sweeper = unrefTimer(this.scheduler.setTimeout(this.sweep, SWEEP_INTERVAL));
+  }
+
+  private readonly sweep = (): void => {
+    const now = this.scheduler.now();
+    for (const worker of [...this.workers.values()]) {
+      const silent = now - worker.heardAt;
+      if (silent > worker.interval * MISSED_HEARTBEATS) this.lose(worker.id);
+      else if (silent > worker.interval * PROBE_AFTER) this.probe(worker);
+    }
+    for (const listener of this.listeners) listener.leasesDue(now);
+    this.scheduleSweep();
+  };
+
+  /** A late worker whose connection is gone has no responders: lose it now. */
+  private probe(worker: Known): void {
+    const bus = this.bus;
+    if (worker.probing || bus === undefined || bus.status !== 'connected') return;
+    worker.probing = true;
+    bus.request(this.subjects.ping(worker.id), null, { timeout: worker.interval }).then(
+      () => (worker.probing = false),
+      (error: unknown) => {
+        worker.probing = false;
+        if (error instanceof NoRespondersError && this.workers.get(worker.id) === worker) this.lose(worker.id);
+      },
+    );
+  }
+}
+
+function runsStep(worker: WorkerInfo, step: StepSpec): boolean {
+  if (step.task === undefined) return true;
+  const version = worker.tasks[step.task];
+  return version !== undefined && (step.version === undefined || version === step.version);
+}
+
+function runsChain(worker: WorkerInfo, chain: readonly StepSpec[]): boolean {
+  return chain.every((step) => runsStep(worker, step));
+}
