@@ -204,10 +204,3 @@ export function registerSource(name: string, factory: (...args: never[]) => Sour
   if (Object.prototype.hasOwnProperty.call(Stream, name)) throw new Error(`Stream already has a static member named '${name}'`);
   Object.defineProperty(Stream, name, { value: factory, writable: true, configurable: true });
 }
-
-/** `Name: message` for anything thrown, also for errors made in another realm (Node internals under jest). */
-export function describeError(error: unknown): string {
-  const candidate = error as Partial<Error> | null | undefined;
-  if (typeof candidate?.message === 'string') return `${candidate.name ?? 'Error'}: ${candidate.message}`;
-  return String(error);
-}
