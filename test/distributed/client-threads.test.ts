@@ -25,7 +25,7 @@ describe('Client({ workers, tasks }) in jest', () => {
   afterEach(() => errorLog.mockRestore());
 
   test('the threads load the compiled twin of the tasks the test imported from TypeScript', async () => {
-    const client = new Client({ workers: 2, tasks: path.join(FIXTURES, 'tasks.js') });
+    const client = new Client({ workers: 2, tasks: path.join(FIXTURES, 'dist', 'tasks.js') });
     try {
       expect(await squares(client)).toEqual([1, 4, 9]);
     } finally {
@@ -69,7 +69,7 @@ describe('a pipeline run with ts-node on Rivulet compiled to JavaScript', () => 
   afterAll(() => project.remove());
 
   test.each([
-    ['the compiled twin of its tasks', 'tasks.js'],
+    ['the compiled twin of its tasks', 'dist/tasks.js'],
     ['its TypeScript tasks', 'tasks.ts'],
   ])('runs on threads loading %s', async (_case, tasks) => {
     const run = await project.run('threads.ts', [project.file(tasks)]);
