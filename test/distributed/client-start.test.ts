@@ -13,7 +13,7 @@ describe('a NATS client whose server does not answer', () => {
   });
   afterEach(() => errorLog.mockRestore());
 
-  test('rejects the pending emit and every later one with the connection error, naming the URL; prints nothing', async () => {
+  test('rejects the pending emits and every later one with the connection error, naming the URL; prints nothing', async () => {
     const client = new Client({ servers: url });
     const source = new Stream<number>();
     const results = source.scatter({ client }).map(square).buffer(4).gather().sinkToList();

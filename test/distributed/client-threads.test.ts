@@ -24,17 +24,11 @@ describe('Client({ workers, tasks }) in jest', () => {
   });
   afterEach(() => errorLog.mockRestore());
 
-  test('the threads load the compiled twin of the tasks the test imported from TypeScript', async () => {
-    const client = new Client({ workers: 2, tasks: path.join(FIXTURES, 'dist', 'tasks.js') });
-    try {
-      expect(await squares(client)).toEqual([1, 4, 9]);
-    } finally {
-      await client.close();
-    }
-  });
-
-  test('the threads load a TypeScript tasks module', async () => {
-    const client = new Client({ workers: 2, tasks: path.join(FIXTURES, 'tasks.ts') });
+  test.each([
+    ['the compiled twin of the tasks the test imported from TypeScript', path.join('dist', 'tasks.js')],
+    ['a TypeScript tasks module', 'tasks.ts'],
+  ])('the threads load %s', async (_case, tasks) => {
+    const client = new Client({ workers: 2, tasks: path.join(FIXTURES, tasks) });
     try {
       expect(await squares(client)).toEqual([1, 4, 9]);
     } finally {
