@@ -283,7 +283,7 @@ export class Client {
   }
 
   private async connectNats(): Promise<void> {
-    const natsOptions = Object.fromEntries(Object.entries(this.options).filter(([key]) => NATS_CONNECTION_OPTIONS.has(key)));
+    const natsOptions: NatsConnectionOptions = Object.fromEntries(Object.entries(this.options).filter(([key]) => NATS_CONNECTION_OPTIONS.has(key)));
     this.attach(await NatsBus.connect(natsOptions));
   }
 }
