@@ -10,20 +10,33 @@ export class ArgumentTypeError extends TypeError {
   }
 }
 
-/** A value of the right type but outside its allowed range. */
+/** A value of the right type but outside its allowed range, or an option that does not exist. */
 export class ArgumentRangeError extends RangeError {
   override readonly name = 'ArgumentRangeError';
+  /** `message` replaces the usual "`argument` must be `expected`, got `received`". */
   constructor(
     readonly argument: string,
     expected: string,
     received: unknown,
+    message = argumentMessage(argument, expected, received),
   ) {
-    super(argumentMessage(argument, expected, received));
+    super(message);
   }
 }
 
 function argumentMessage(argument: string, expected: string, received: unknown): string {
   return `${argument} must be ${expected}, got ${describeValue(received)}`;
+}
+
+/** Connecting to NATS failed (refused, unreachable, not authorized); `servers` says where it tried. */
+export class NatsConnectionError extends Error {
+  override readonly name = 'NatsConnectionError';
+  readonly servers: string[];
+  constructor(servers: string | readonly string[], cause: unknown) {
+    const list = typeof servers === 'string' ? [servers] : [...servers];
+    super(`cannot connect to NATS at ${list.join(', ')}: ${describeError(cause)}`, { cause });
+    this.servers = list;
+  }
 }
 
 /**
@@ -45,8 +58,14 @@ export class PipelineError extends Error {
 
 function pipelineMessage(node: string, element: unknown, error: unknown, task?: string, seq?: number): string {
   const where = task === undefined ? node : `${node} task '${task}'${seq === undefined ? '' : ` (seq ${seq})`}`;
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `${where} failed on element ${describeValue(element)}: ${reason}`;
+  return `${where} failed on element ${describeValue(element)}: ${describeError(error)}`;
+}
+
+/** `Name: message` of anything thrown, also of errors from another realm (Node internals under jest). */
+export function describeError(error: unknown): string {
+  const candidate = error as Partial<Error> | null | undefined;
+  if (typeof candidate?.message === 'string') return `${candidate.name ?? 'Error'}: ${candidate.message}`;
+  return String(error);
 }
 
 const PREVIEW_LENGTH = 80;

@@ -2,7 +2,7 @@ import './nodes';
 
 export { Stream, type Emitted, type StreamOptions } from './stream';
 export * from './sources';
-export { ArgumentRangeError, ArgumentTypeError, PipelineError } from './errors';
+export { ArgumentRangeError, ArgumentTypeError, NatsConnectionError, PipelineError } from './errors';
 export { MissingKeyError, type KeySelector } from './nodes/support/key-selector';
 export type { AccumulateOptions } from './nodes/accumulate';
 export type { PartitionOptions } from './nodes/partition';
@@ -53,5 +53,6 @@ export {
 } from './transport/bus';
 export { InProcessBus, type InProcessBusOptions } from './transport/in-process-bus';
 export { NatsBus, TlsConnectionError, type NatsBusOptions, type NatsTlsOptions } from './transport/nats-bus';
+export type { NatsConnectionOptions } from './transport/nats-options';
 export { Codec, DecodeError, EncodeError, type CodecLimits } from './transport/codec';
 export { connectionMachine, watchConnection, type ConnectionState, type WatchedConnection } from './actors/connection';

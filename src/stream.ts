@@ -126,9 +126,13 @@ export class Stream<T = unknown> {
     return this;
   }
 
-  /** Detaches this node from all its upstreams; it receives nothing afterwards. */
+  /**
+   * Takes this node out of its pipeline: detaches it from all its upstreams (it receives nothing
+   * afterwards) and from all its downstreams (what it emits afterwards reaches nobody).
+   */
   destroy(): void {
     for (const upstream of [...this.upstreams]) upstream.disconnect(this);
+    for (const downstream of this.downstreamList) this.disconnect(downstream);
     this.lifecycle.send({ type: 'STOP' });
   }
 
@@ -139,7 +143,8 @@ export class Stream<T = unknown> {
 
   /**
    * Starts every source upstream of this node. Returns a promise when a source starts
-   * asynchronously; it rejects when one cannot start (e.g. its port is in use).
+   * asynchronously; it rejects when one cannot start (e.g. its port is in use), and that
+   * rejection is the one report of the failure that is sure to be seen (it is not logged).
    */
   start(): void | Promise<void> {
     let starting: Promise<void>[] | undefined;
@@ -147,10 +152,7 @@ export class Stream<T = unknown> {
       const started = upstream.start();
       if (started !== undefined) (starting ??= []).push(started);
     }
-    if (starting === undefined) return undefined;
-    const all = Promise.all(starting).then(ignore);
-    all.catch(ignore);
-    return all;
+    return starting === undefined ? undefined : Promise.all(starting).then(ignore);
   }
 
   /** Stops every source upstream of this node. */
@@ -212,6 +214,14 @@ export class Stream<T = unknown> {
    */
   reportError(element: unknown, error: unknown): void {
     const failure = toPipelineError(String(this), element, error);
+    if (!this.publishError(failure)) console.error(`rivulet: ${failure.message}`, failure.error);
+  }
+
+  /**
+   * Sends `failure` to the `errors` subscribers in this node's graph and returns whether there
+   * were any. Nothing is logged: for failures a caller receives as well (a rejected `start()`).
+   */
+  protected publishError(failure: PipelineError): boolean {
     let delivered = false;
     for (const node of this.graph()) {
       const errors = node.errorStream;
@@ -224,7 +234,7 @@ export class Stream<T = unknown> {
         console.error('rivulet: an errors subscriber failed', cause);
       }
     }
-    if (!delivered) console.error(`rivulet: ${failure.message}`, failure.error);
+    return delivered;
   }
 
   /**

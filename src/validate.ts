@@ -47,3 +47,42 @@ export function requirePort(argument: string, value: number): number {
   if (value > 65535) throw new ArgumentRangeError(argument, 'a port from 0 to 65535', value);
   return value;
 }
+
+/**
+ * Throws an `ArgumentRangeError` naming the first option of `options` that is not in `known`
+ * (a misspelling, usually), with the nearest known name as a hint.
+ */
+export function requireKnownOptions(owner: string, options: object, known: ReadonlySet<string>): void {
+  for (const name of Object.keys(options)) {
+    if (known.has(name)) continue;
+    const nearest = nearestName(name, known);
+    const hint = nearest === undefined ? '' : ` (did you mean '${nearest}'?)`;
+    const message = `${owner} has no option '${name}'${hint}; its options are ${[...known].join(', ')}`;
+    throw new ArgumentRangeError(name, 'a known option', (options as Record<string, unknown>)[name], message);
+  }
+}
+
+const MAX_TYPOS = 2;
+
+function nearestName(name: string, known: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = MAX_TYPOS + 1;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

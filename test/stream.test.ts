@@ -228,4 +228,45 @@ describe('Stream', () => {
       await new Promise((resolve) => blocker.close(resolve));
     }
   });
+
+  test('the failure of a rejected start() is not printed as well', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const errorLog = jest.spyOn(console, 'error');
+    try {
+      await expect(Stream.fromTcp(port).start()).rejects.toThrow(String(port));
+      await expect(Stream.fromHttpServer(port).map(String).start()).rejects.toThrow(String(port));
+      expect(errorLog).not.toHaveBeenCalled();
+    } finally {
+      errorLog.mockRestore();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  test('destroy() takes a node out of the pipeline: what it emits afterwards reaches nobody', () => {
+    const source = new Stream<number>();
+    const middle = source.map(inc);
+    const out: number[] = [];
+    const sink = middle.sink((x: number) => out.push(x));
+    source.emit(1);
+    middle.destroy();
+    middle.emit(10);
+    source.emit(2);
+    expect(out).toEqual([2]);
+    expect(middle.upstreams).toEqual([]);
+    expect(middle.downstreams).toEqual([]);
+    expect(source.downstreams).not.toContain(middle);
+    expect(sink.upstreams).toEqual([]);
+  });
+
+  test('emit on a destroyed source reaches none of its former downstreams', () => {
+    const source = new Stream<number>();
+    const out = source.map(inc).sinkToList();
+    source.emit(1);
+    source.destroy();
+    expect(source.emit(2)).toBeUndefined();
+    expect(out).toEqual([2]);
+    expect(source.state).toBe('stopped');
+  });
 });

@@ -3,31 +3,37 @@
  * options: embedded (in-process bus and worker), a local cluster of worker threads, or NATS.
  */
 import { randomBytes } from 'node:crypto';
-import { ArgumentTypeError } from '../errors';
+import { ArgumentRangeError } from '../errors';
 import { inspectClient, startClientDashboard, type ClientInspection } from '../inspect/client';
 import type { InspectObserver, InspectOptions } from '../inspect/inspect';
 import type { Dashboard, DashboardOptions } from '../inspect/server';
 import { InProcessBus } from '../transport/in-process-bus';
 import type { Bus } from '../transport/bus';
-import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from './subjects';
-import { requireInterval, requirePositiveInteger } from '../validate';
 import { closeBus } from '../transport/close-bus';
+import { NatsBus } from '../transport/nats-bus';
+import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from '../transport/nats-options';
 import { withinBound } from '../util/bounded';
+import { requireInterval, requireKnownOptions, requireOptions, requirePositiveInteger } from '../validate';
 import { Segment, type SegmentOutput } from './client/segment';
 import { WorkerDirectory, type WorkerInfo } from './client/worker-directory';
 import { LocalCluster } from './local-cluster';
-import { connectNats } from './nats';
-import { DEFAULT_HEARTBEAT_INTERVAL, loadTaskModules, Worker } from './worker/worker';
+import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from './subjects';
+import { DEFAULT_HEARTBEAT_INTERVAL, Worker } from './worker/worker';
 
 export type Deployment = 'embedded' | 'threads' | 'nats';
 
-export interface ClientOptions {
-  /** Local cluster: the number of worker threads (needs `tasks`). */
+/**
+ * `servers` (and the other NATS connection options) make a NATS client; `workers` (+ `tasks`) a
+ * local cluster of worker threads; neither, an embedded client. Unknown options are refused.
+ */
+export interface ClientOptions extends NatsConnectionOptions {
+  /** Local cluster: the number of worker threads. */
   workers?: number;
-  /** Module(s) registering the tasks; loaded here and by every worker thread. */
+  /**
+   * Local cluster: module(s) registering the tasks, loaded by every worker thread (not by this
+   * process: the pipeline imports the tasks it uses). TypeScript modules are loaded with ts-node.
+   */
   tasks?: string | string[];
-  /** NATS: server URL(s). Other options (user, pass, token, tls, ...) go to the NATS connection. */
-  servers?: string | string[];
   prefix?: string;
   pool?: string;
   /** Tasks each local worker runs at once (embedded default 1024, threads default 1). */
@@ -36,7 +42,6 @@ export interface ClientOptions {
   heartbeatInterval?: number;
   /** Milliseconds a worker may hold a task before it counts as lost (default 1 hour). */
   lease?: number;
-  [natsOption: string]: unknown;
 }
 
 export interface CloseOptions {
@@ -72,7 +77,16 @@ interface OpenSegment {
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 60_000;
-const CLIENT_OPTIONS = new Set(['workers', 'tasks', 'servers', 'prefix', 'pool', 'concurrency', 'heartbeatInterval', 'lease']);
+const OWN_OPTIONS: Record<Exclude<keyof ClientOptions, keyof NatsConnectionOptions>, true> = {
+  workers: true,
+  tasks: true,
+  prefix: true,
+  pool: true,
+  concurrency: true,
+  heartbeatInterval: true,
+  lease: true,
+};
+const CLIENT_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(OWN_OPTIONS), ...NATS_CONNECTION_OPTIONS]);
 const EMBEDDED_CONCURRENCY = 1024;
 const DEFAULT_LEASE = 3_600_000;
 /** How long a task batch may go unacknowledged by the pool before it is sent again. */
@@ -99,6 +113,7 @@ export class Client {
   private segmentCount = 0;
   private closing: Promise<void> | undefined = undefined;
   private readonly dashboards: Dashboard[] = [];
+  private failure: Error | undefined = undefined;
 
   /** The client pipelines use by default: the last one created, or a new embedded one. */
   static current(): Client {
@@ -107,20 +122,21 @@ export class Client {
   }
 
   constructor(readonly options: ClientOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new ArgumentTypeError('options', 'an object', options);
+    checkOptions(options);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
     this.lease = requirePositiveInteger('lease', options.lease ?? DEFAULT_LEASE);
     this.deployment = options.servers !== undefined ? 'nats' : options.workers !== undefined ? 'threads' : 'embedded';
     if (this.deployment === 'threads') requirePositiveInteger('workers', options.workers as number);
-    if (this.deployment !== 'embedded') loadTaskModules(options.tasks);
     this.directory = new WorkerDirectory(this.subjects);
     if (this.deployment === 'nats') {
       this.ready = this.connectNats();
     } else {
       this.attach(new InProcessBus());
+      if (this.deployment === 'threads') this.cluster = this.newCluster();
       this.ready = this.startLocalWorkers();
     }
-    this.ready.catch((error: unknown) => console.error('rivulet: the client failed to start:', error));
+    // Not logged: whoever uses the client gets it (`whenReady()`, `scale()`, every emit into its segments).
+    this.ready.catch((error: unknown) => this.failed(error));
     current = this;
   }
 
@@ -139,9 +155,17 @@ export class Client {
     return this.bus;
   }
 
-  /** Resolves once the bus is connected and the workers this client starts announced themselves. */
+  /**
+   * Resolves once the bus is connected and the workers this client starts announced themselves;
+   * rejects with the reason when the client cannot start (e.g. a `NatsConnectionError`).
+   */
   whenReady(): Promise<void> {
     return this.ready;
+  }
+
+  /** Why the client could not start, once it is known: every element emitted into its segments fails with it. */
+  get startFailure(): Error | undefined {
+    return this.failure;
   }
 
   /** Live workers: id, capacity, in-flight, done, failed, last heartbeat. */
@@ -205,8 +229,9 @@ export class Client {
   private async shutdown(timeout: number): Promise<void> {
     const segments = [...this.segments];
     for (const { segment } of segments) segment.stopAccepting();
+    const deadline = performance.now() + timeout;
     const started = timeout === Infinity || (await withinBound(this.ready, timeout));
-    const failure = await this.finishSegments(segments, started ? timeout : 0);
+    const failure = await this.finishSegments(segments, started ? Math.max(0, deadline - performance.now()) : 0);
     for (const { segment } of segments) segment.close();
     await Promise.all(this.dashboards.splice(0).map((dashboard) => dashboard.close()));
     await this.embeddedWorker?.drain();
@@ -247,22 +272,46 @@ export class Client {
     for (const setup of this.pendingSetups.splice(0)) setup(bus);
   }
 
+  /** Fails the elements already waiting; later ones fail as they arrive (see `startFailure`). */
+  private failed(error: unknown): void {
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    for (const { segment } of this.segments) segment.abandon(this.failure);
+  }
+
+  private get heartbeatInterval(): number {
+    return this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL;
+  }
+
+  /** Checks the task modules at once (they are loaded by the threads only). */
+  private newCluster(): LocalCluster {
+    const { tasks, concurrency } = this.options;
+    return new LocalCluster(this.bus as Bus, this.directory, { tasks, subjects: this.subjects, concurrency: concurrency ?? 1, heartbeatInterval: this.heartbeatInterval });
+  }
+
   private async startLocalWorkers(): Promise<void> {
-    const bus = this.bus as Bus;
-    const heartbeatInterval = this.options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL;
-    if (this.deployment === 'embedded') {
-      const { prefix, pool } = this.subjects;
-      const concurrency = this.options.concurrency ?? EMBEDDED_CONCURRENCY;
-      this.embeddedWorker = new Worker({ bus, prefix, pool, concurrency, heartbeatInterval, allowLocalFunctions: true });
-      await this.embeddedWorker.start();
-      return;
-    }
-    this.cluster = new LocalCluster(bus, this.directory, { tasks: this.options.tasks, subjects: this.subjects, concurrency: this.options.concurrency ?? 1, heartbeatInterval });
-    await this.cluster.scale(this.options.workers as number);
+    if (this.cluster !== undefined) return this.cluster.scale(this.options.workers as number);
+    const { prefix, pool } = this.subjects;
+    const concurrency = this.options.concurrency ?? EMBEDDED_CONCURRENCY;
+    this.embeddedWorker = new Worker({ bus: this.bus, prefix, pool, concurrency, heartbeatInterval: this.heartbeatInterval, allowLocalFunctions: true });
+    await this.embeddedWorker.start();
   }
 
   private async connectNats(): Promise<void> {
-    const natsOptions = Object.fromEntries(Object.entries(this.options).filter(([key]) => !CLIENT_OPTIONS.has(key)));
-    this.attach(await connectNats(this.options.servers as string | string[], natsOptions));
+    const natsOptions: NatsConnectionOptions = Object.fromEntries(Object.entries(this.options).filter(([key]) => NATS_CONNECTION_OPTIONS.has(key)));
+    this.attach(await NatsBus.connect(natsOptions));
   }
+}
+
+/** Unknown options, and options that would be ignored by the deployment the others choose, are refused. */
+function checkOptions(options: ClientOptions): void {
+  requireOptions(options);
+  requireKnownOptions('Client', options, CLIENT_OPTIONS);
+  const given = (name: keyof ClientOptions): boolean => options[name] !== undefined;
+  if (given('servers')) {
+    if (given('workers')) throw new ArgumentRangeError('workers', 'left out with servers (NATS workers are `rivulet worker` processes)', options.workers);
+  } else {
+    const natsOption = [...NATS_CONNECTION_OPTIONS].find((name) => given(name as keyof NatsConnectionOptions));
+    if (natsOption !== undefined) throw new ArgumentRangeError(natsOption, 'given only with servers (it is a NATS connection option)', options[natsOption as keyof NatsConnectionOptions]);
+  }
+  if (given('tasks') && !given('workers')) throw new ArgumentRangeError('tasks', 'given only with workers (NATS workers load theirs: `rivulet worker --tasks`)', options.tasks);
 }

@@ -103,6 +103,8 @@ export class ScatterNode extends DistributedNode {
   }
 
   override update(x: unknown): Emitted {
+    const failure = this.client.startFailure;
+    if (failure !== undefined) return Promise.reject(failure);
     return this.emit(new RemoteValue(x, undefined));
   }
 }

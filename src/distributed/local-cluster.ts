@@ -1,18 +1,22 @@
 /**
  * A local cluster: worker threads each running the Worker runtime, relayed onto the client's
- * in-process bus. Threads give real CPU parallelism; they load the same task modules.
+ * in-process bus. Threads give real CPU parallelism; each loads the task modules (this process
+ * does not: the pipeline imports the tasks it uses, and loading a compiled twin of them here
+ * would register a second function under each name).
  */
 import * as path from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
 import { clusterMachine, type ClusterState } from '../actors/cluster';
+import { describeError } from '../errors';
 import { reportInspection } from '../inspect/inspection';
 import type { Bus } from '../transport/bus';
 import { relayPort } from '../transport/port-bus';
 import { ignore } from '../util/promise';
-import type { Subjects } from './subjects';
-import { newWorkerId } from './worker/worker';
 import type { WorkerDirectory } from './client/worker-directory';
+import type { Subjects } from './subjects';
+import { resolveTaskModules, threadExecArgv } from './thread-loader';
+import { newWorkerId } from './worker/worker';
 
 export interface LocalClusterOptions {
   tasks?: string | string[];
@@ -30,22 +34,30 @@ interface Member {
   retiring: boolean;
   /** Its first heartbeat arrived: only such threads are replaced (one failing at start would loop). */
   started: boolean;
+  /** What the thread threw, if it died of an error. */
+  failure: Error | undefined;
 }
 
 /** How long a thread may take to load its tasks and announce itself. */
 const START_TIMEOUT = 30_000;
+const ENTRY = path.join(__dirname, `thread-worker${path.extname(__filename)}`);
 
 export class LocalCluster {
   private readonly members: Member[] = [];
   /** Threads that exited unasked (crashed, terminated) and were replaced. */
   replaced = 0;
   private readonly actor: Actor<typeof clusterMachine>;
+  private readonly taskModules: string[];
+  private readonly execArgv: string[] | undefined;
 
+  /** Throws when a task module cannot be found, or is TypeScript and no loader for it is installed. */
   constructor(
     private readonly bus: Bus,
     private readonly directory: WorkerDirectory,
     private readonly options: LocalClusterOptions,
   ) {
+    this.taskModules = resolveTaskModules(options.tasks);
+    this.execArgv = threadExecArgv(ENTRY, this.taskModules);
     this.actor = createActor(clusterMachine, { id: 'cluster', inspect: reportInspection });
     this.actor.subscribe({ error: (error) => console.error('rivulet cluster:', error) });
     this.actor.start();
@@ -86,17 +98,14 @@ export class LocalCluster {
 
   private spawn(): Member {
     const id = newWorkerId();
-    const typescript = __filename.endsWith('.ts');
-    const entry = path.join(__dirname, `thread-worker${typescript ? '.ts' : '.js'}`);
-    const tasks = this.options.tasks === undefined ? [] : ([] as string[]).concat(this.options.tasks).map((module) => path.resolve(module));
     const { prefix, pool } = this.options.subjects;
-    const thread = new Thread(entry, {
-      workerData: { id, tasks, prefix, pool, concurrency: this.options.concurrency, heartbeatInterval: this.options.heartbeatInterval },
-      execArgv: typescript ? ['-r', 'ts-node/register/transpile-only'] : [],
+    const thread = new Thread(ENTRY, {
+      workerData: { id, tasks: this.taskModules, prefix, pool, concurrency: this.options.concurrency, heartbeatInterval: this.options.heartbeatInterval },
+      execArgv: this.execArgv,
     });
     const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-    thread.on('error', (error) => console.error(`rivulet worker thread ${id} failed:`, error));
-    const member: Member = { id, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false, started: false };
+    const member: Member = { id, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false, started: false, failure: undefined };
+    thread.on('error', (error) => (member.failure = error));
     void exited.then(() => this.onExit(member));
     return member;
   }
@@ -115,14 +124,15 @@ export class LocalCluster {
       this.members.splice(index, 1);
       return;
     }
-    console.error(`rivulet: worker thread ${member.id} exited unexpectedly; starting a replacement`);
+    const cause = member.failure === undefined ? '' : ` (${describeError(member.failure)})`;
+    console.error(`rivulet: worker thread ${member.id} exited unexpectedly${cause}; starting a replacement`);
     const replacement = this.spawn();
     this.members[index] = replacement;
     this.replaced++;
     this.announced(replacement).catch((error: unknown) => console.error('rivulet: the replacement worker thread failed:', error));
   }
 
-  /** Resolves once the thread's first heartbeat arrived; rejects if it exits or takes too long. */
+  /** Resolves once the thread's first heartbeat arrived; rejects if it fails, exits or takes too long. */
   private announced(member: Member): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -140,7 +150,7 @@ export class LocalCluster {
       };
       const timer = setTimeout(() => settle(new Error(`worker thread ${member.id} did not announce itself within ${START_TIMEOUT} ms`)), START_TIMEOUT);
       const stopListening = this.directory.listen({ workerJoined: check, workerLost: ignore, capacity: ignore, leasesDue: ignore, busReconnected: ignore });
-      void member.exited.then(() => settle(new Error(`worker thread ${member.id} exited before it announced itself`)));
+      void member.exited.then(() => settle(startFailure(member)));
       check();
     });
   }
@@ -151,4 +161,9 @@ export class LocalCluster {
     this.bus.publish(this.options.subjects.drainWorker(member.id), null);
     await member.exited;
   }
+}
+
+function startFailure(member: Member): Error {
+  if (member.failure === undefined) return new Error(`worker thread ${member.id} exited before it announced itself`);
+  return new Error(`worker thread ${member.id} could not start: ${describeError(member.failure)}`, { cause: member.failure });
 }

@@ -8,6 +8,8 @@ const bus = new PortBus(parentPort);
 const worker = new Worker({ ...(workerData as WorkerOptions), bus });
 void worker.stopped.then(() => bus.close());
 worker.start().catch((error: unknown) => {
-  console.error('rivulet worker thread failed to start:', error);
-  process.exit(1);
+  // Thrown outside the promise it ends the thread and reaches the client as the thread's 'error'.
+  setImmediate(() => {
+    throw error;
+  });
 });

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ignore } from '../util/promise';
-import { ArgumentTypeError } from '../errors';
+import { ArgumentTypeError, describeError } from '../errors';
 import { ServerSource, type ServerSourceOptions } from './server-source';
-import { describeError, registerSource, startIfAsked } from './source';
+import { registerSource, startIfAsked } from './source';
 
 export interface FromHttpServerOptions extends ServerSourceOptions {
   /** The request paths to accept: a RegExp matched against the whole path, or one exact path. Default: all. */

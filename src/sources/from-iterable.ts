@@ -6,8 +6,9 @@ declare module '../stream' {
   namespace Stream {
     /**
      * Emits each item of `iterable` (sync or async), pulling the next one only after downstream
-     * accepted the previous one. Finishes when the iterable is exhausted; `stop()` pauses it and
-     * `start()` continues where it stopped.
+     * accepted the previous one. Finishes when the iterable is exhausted, and stays finished: it
+     * never replays the iterable. `stop()` pauses it and `start()` continues where it stopped;
+     * after a failure, `start()` begins a fresh pass.
      */
     function fromIterable<T>(iterable: Iterable<T> | AsyncIterable<T>, options?: SourceOptions): FromIterable<T>;
   }

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { ignore } from '../util/promise';
-import { ArgumentTypeError } from '../errors';
+import { ArgumentTypeError, describeError } from '../errors';
 import { DelimitedSplitter } from './delimited';
 import { shellSplit } from './shell-split';
-import { describeError, registerSource, Source, startIfAsked, type SourceOptions } from './source';
+import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
 
 export interface FromProcessOptions extends SourceOptions {
   /** Emit the process's stderr lines too, mixed with stdout like `2>&1`. Default `false`. */

@@ -1,3 +1,4 @@
+import { toPipelineError } from '../errors';
 import { Stream, type Emitted, type StreamOptions } from '../stream';
 import { emitDetached } from '../nodes/support/detached-emit';
 import { ignore } from '../util/promise';
@@ -14,13 +15,16 @@ export interface SourceOptions extends StreamOptions {
  * A node that feeds a pipeline from the outside world. It has no upstreams; `start()` opens it
  * (a server listens, a file is polled, an iterator is pulled) and `stop()` closes it. Its lifecycle
  * is `idle` until started, then `running`, and ends `stopped`, `finished` (input ran out) or
- * `failed` (start or input failed; the error also goes to `errors`).
+ * `failed` (start or input failed; the error also goes to `errors`). A stopped or failed source
+ * can be started again; a finished or destroyed one cannot (`start()` does nothing).
  *
  * A source takes the next input only after downstream accepted the previous one, and `drain()`
  * waits while it is busy handing an element over.
  */
 export abstract class Source<T> extends Stream<T> {
   private running = false;
+  /** It finished or was destroyed: there is nothing more to start. */
+  private over = false;
   private starting: Promise<void> | undefined = undefined;
   private busyCount = 0;
   private producing = false;
@@ -37,15 +41,12 @@ export abstract class Source<T> extends Stream<T> {
 
   /**
    * Opens the source. Resolves once it runs (a server listens); rejects when it cannot start, for
-   * example a port in use. The failure also goes to `errors`, so not awaiting it loses nothing.
-   * Starting a running source returns the same promise.
+   * example a port in use. That rejection is the report: `errors` subscribers get the failure
+   * too, but nothing is logged. Starting a running source returns the same promise; starting a
+   * finished or destroyed source resolves at once and emits nothing (it never replays its input).
    */
   override start(): Promise<void> {
-    if (this.starting !== undefined) return this.starting;
-    const launched = this.launch();
-    // a source may already have finished or failed while opening (a short synchronous iterable)
-    if (this.running) this.starting = launched;
-    return launched;
+    return this.begin(true);
   }
 
   /**
@@ -56,7 +57,7 @@ export abstract class Source<T> extends Stream<T> {
     this.busyStarted();
     // a promise job rather than queueMicrotask, which jest's fake timers replace
     void Promise.resolve().then(() => {
-      void this.start();
+      void this.begin(false);
       this.busyEnded();
     });
     return this;
@@ -71,8 +72,9 @@ export abstract class Source<T> extends Stream<T> {
     await this.close();
   }
 
-  /** Stops the source, then detaches it like any node. */
+  /** Stops the source for good, then detaches it like any node. */
   override destroy(): void {
+    this.over = true;
     void this.stop().catch((error: unknown) => this.reportError(undefined, error));
     super.destroy();
   }
@@ -86,6 +88,7 @@ export abstract class Source<T> extends Stream<T> {
   /** For subclasses: the input ran out. */
   protected finish(): void {
     if (!this.running) return;
+    this.over = true;
     this.ended();
     this.markFinished();
     this.closeQuietly();
@@ -93,10 +96,16 @@ export abstract class Source<T> extends Stream<T> {
 
   /** For subclasses: the input failed; the source stops and the error goes to `errors`. */
   protected fail(error: unknown): void {
+    this.failed(error, true);
+  }
+
+  /** Stops on `error`; `log`: when no `errors` subscriber gets it (false when a caller receives it). */
+  private failed(error: unknown, log: boolean): void {
     if (!this.running) return;
     this.ended();
     this.markFailed(error);
-    this.reportError(undefined, error);
+    if (log) this.reportError(undefined, error);
+    else this.publishError(toPipelineError(String(this), undefined, error));
     this.closeQuietly();
   }
 
@@ -156,7 +165,17 @@ export abstract class Source<T> extends Stream<T> {
     return held === undefined ? idle : Promise.all([held, idle]).then(ignore);
   }
 
-  private launch(): Promise<void> {
+  /** `byCaller`: `start()` returns the result, so a failure to open is not logged (the caller has it). */
+  private begin(byCaller: boolean): Promise<void> {
+    if (this.starting !== undefined) return this.starting;
+    if (this.over) return Promise.resolve();
+    const launched = this.launch(byCaller);
+    // a source may already have finished or failed while opening (a short synchronous iterable)
+    if (this.running) this.starting = launched;
+    return launched;
+  }
+
+  private launch(byCaller: boolean): Promise<void> {
     this.running = true;
     this.markStarted();
     let opened: Promise<void> | void;
@@ -166,10 +185,10 @@ export abstract class Source<T> extends Stream<T> {
       opened = Promise.reject(error);
     }
     const launched = Promise.resolve(opened).catch((error: unknown) => {
-      this.fail(error);
+      this.failed(error, !byCaller);
       throw error;
     });
-    launched.catch(ignore);
+    if (!byCaller) launched.catch(ignore);
     return launched;
   }
 
@@ -203,11 +222,4 @@ export function startIfAsked<S extends Source<unknown>>(source: S, options: Sour
 export function registerSource(name: string, factory: (...args: never[]) => Source<unknown>): void {
   if (Object.prototype.hasOwnProperty.call(Stream, name)) throw new Error(`Stream already has a static member named '${name}'`);
   Object.defineProperty(Stream, name, { value: factory, writable: true, configurable: true });
-}
-
-/** `Name: message` for anything thrown, also for errors made in another realm (Node internals under jest). */
-export function describeError(error: unknown): string {
-  const candidate = error as Partial<Error> | null | undefined;
-  if (typeof candidate?.message === 'string') return `${candidate.name ?? 'Error'}: ${candidate.message}`;
-  return String(error);
 }

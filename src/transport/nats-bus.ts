@@ -4,48 +4,27 @@
  * for one, and never reaches a handler. Requests share one inbox subscription and are matched by
  * the id at the end of their reply subject.
  */
-import { readFileSync } from 'node:fs';
 import {
   connect,
   createInbox,
-  credsAuthenticator,
   errors as natsErrors,
   headers as natsHeaders,
-  nkeyAuthenticator,
-  type Authenticator,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
-  type NodeConnectionOptions,
   type Status,
   type Subscription as NatsSubscription,
 } from '@nats-io/transport-node';
+import { NatsConnectionError } from '../errors';
 import { BusBase, type BusBaseOptions } from './bus-base';
 import { BusClosedError, NoRespondersError, type Handler, type Headers, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
 import { Codec, DecodeError, EncodeError, type CodecLimits } from './codec';
+import { connectionOptions, type NatsConnectionOptions } from './nats-options';
 import { checkPublishSubject, checkSubscribePattern } from './subject-pattern';
 
-export type NatsTlsOptions = NonNullable<NodeConnectionOptions['tls']>;
+export { connectionOptions, type NatsTlsOptions } from './nats-options';
 
-export interface NatsBusOptions extends BusBaseOptions {
-  /** Server URL(s) (default `nats://127.0.0.1:4222`). */
-  servers?: string | string[];
-  user?: string;
-  pass?: string;
-  token?: string;
-  /** NKey seed (the `SU...` string) for nkey authentication. */
-  nkeySeed?: string;
-  /** Path of a `.creds` file (JWT + nkey seed). */
-  credsFile?: string;
-  tls?: NatsTlsOptions;
-  /** Connection name shown by the server's monitoring. */
-  name?: string;
-  /** Reconnect attempts before giving up (default: forever). */
-  maxReconnectAttempts?: number;
-  /** Milliseconds between reconnect attempts to one server (default 2000). */
-  reconnectTimeWait?: number;
-  /** Any other nats.js connection option, passed through as is. */
-  connection?: NodeConnectionOptions;
+export interface NatsBusOptions extends BusBaseOptions, NatsConnectionOptions {
   /** Size and nesting limits for encoded messages. */
   limits?: CodecLimits;
 }
@@ -97,14 +76,18 @@ export class NatsBus extends BusBase {
     void connection.closed().then((error) => this.markClosed(error instanceof Error ? error.message : undefined));
   }
 
-  /** Connects; a failed TLS handshake rejects with a `TlsConnectionError` naming the servers. */
+  /**
+   * Connects; rejects with a `TlsConnectionError` when the TLS handshake failed, otherwise with a
+   * `NatsConnectionError`; both name the servers.
+   */
   static async connect(options: NatsBusOptions = {}): Promise<NatsBus> {
     const natsOptions = connectionOptions(options);
     try {
       return new NatsBus(await connect(natsOptions), options);
     } catch (error) {
+      const servers = natsOptions.servers ?? [];
       const code = tlsFailureCode(error);
-      throw code === undefined ? error : new TlsConnectionError(natsOptions.servers ?? [], code, error);
+      throw code === undefined ? new NatsConnectionError(servers, error) : new TlsConnectionError(servers, code, error);
     }
   }
 
@@ -288,30 +271,6 @@ export class NatsBus extends BusBase {
     this.closing = true;
     super.markClosed(detail);
   }
-}
-
-/** nats.js options from ours; `connection` passes anything else through. */
-export function connectionOptions(options: NatsBusOptions): NodeConnectionOptions {
-  const authenticator = authenticatorFor(options);
-  const chosen: NodeConnectionOptions = {
-    servers: options.servers ?? 'nats://127.0.0.1:4222',
-    user: options.user,
-    pass: options.pass,
-    token: options.token,
-    tls: options.tls,
-    name: options.name,
-    maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
-    reconnectTimeWait: options.reconnectTimeWait,
-    authenticator,
-  };
-  const defined = Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined));
-  return { ...defined, ...options.connection };
-}
-
-function authenticatorFor(options: NatsBusOptions): Authenticator | undefined {
-  if (options.credsFile !== undefined) return credsAuthenticator(readFileSync(options.credsFile));
-  if (options.nkeySeed !== undefined) return nkeyAuthenticator(new TextEncoder().encode(options.nkeySeed));
-  return undefined;
 }
 
 function toNatsHeaders(record: Headers): MsgHdrs {
