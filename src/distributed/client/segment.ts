@@ -131,6 +131,8 @@ export class Segment implements DirectoryListener {
   private readonly incapable = new Set<string>();
   private readonly retryTimers = new Set<unknown>();
   private closing = false;
+  /** The bus is connected: until then even a buffered emit waits (a client that cannot start fails it). */
+  private attached = false;
   private abandonedBy: Error | undefined = undefined;
   // Reassembly.
   private readonly arrived = new Map<number, Arrival>();
@@ -172,9 +174,11 @@ export class Segment implements DirectoryListener {
     this.reportWorkers();
   }
 
-  /** Subscribes to results once the task bus is connected. */
+  /** Subscribes to results once the task bus is connected; buffered emits that waited for it return. */
   attach(bus: Bus): void {
     this.subscriptions.push(bus.subscribe(this.options.subjects.results(this.id), this.onResults));
+    this.attached = true;
+    if (this.options.buffered) for (const entry of this.ready) this.releaseOwner(entry);
     this.sendReady();
   }
 
@@ -206,7 +210,7 @@ export class Segment implements DirectoryListener {
     this.entries.set(entry.seq, entry);
     if (this.outstanding++ === 0) this.output.segmentHolds();
     this.gatherReport.update();
-    const waits = !this.options.buffered || this.credits === 0 || this.queued.length > 0;
+    const waits = !this.options.buffered || !this.attached || this.credits === 0 || this.queued.length > 0;
     const settled = waits ? new Promise<void>((resolve, reject) => (entry.owner = { resolve, reject })) : undefined;
     this.queued.push(entry);
     this.grantFromQueue();
@@ -224,7 +228,7 @@ export class Segment implements DirectoryListener {
       if (++this.tasksInFlight > this.peakInFlight) this.peakInFlight = this.tasksInFlight;
       entry.stage = 'ready';
       this.ready.push(entry);
-      if (this.options.buffered) this.releaseOwner(entry);
+      if (this.options.buffered && this.attached) this.releaseOwner(entry);
     }
     this.creditReport.update();
   }
