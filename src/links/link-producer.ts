@@ -138,6 +138,8 @@ export class LinkProducer {
     }
     if (this.closed) return Promise.reject(new BusClosedError(`send to link '${this.options.subject}'`));
     if (this.bus !== undefined) this.saturation.raise();
+    // nothing more goes out before credits come back: no reason to wait for the end of the turn
+    this.flush();
     return new Promise<void>((resolve, reject) => this.waiting.push({ value, resolve, reject }));
   }
 
@@ -228,6 +230,7 @@ export class LinkProducer {
         next.reject(error);
       }
     }
+    if (this.waiting.length > 0) this.flush();
   }
 
   private republish(entry: Unacked): void {

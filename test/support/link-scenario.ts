@@ -37,6 +37,9 @@ export interface LinkScenarioResult {
   handledBySlow: number;
   /** Elements handled by both consumers together when the fast one was killed. */
   killedAfter: number;
+  /** Milliseconds from the first element handled to the kill, and from the kill to the last element. */
+  beforeKillMs: number;
+  afterKillMs: number;
 }
 
 const HERE = __dirname;
@@ -72,10 +75,12 @@ export async function runLinkScenario(options: LinkScenarioOptions): Promise<Lin
   const server = await NatsServer.start();
   const subject = 'link.scenario';
   const deliveries = new Map<number, number>();
+  let firstHandledAt: number | undefined;
   const handled = { killed: 0, slow: 0 };
   const consumerLine = (which: 'killed' | 'slow') => (line: string) => {
     if (line === 'ready') return;
     const element = Number(line);
+    firstHandledAt ??= performance.now();
     deliveries.set(element, (deliveries.get(element) ?? 0) + 1);
     handled[which]++;
   };
@@ -93,11 +98,13 @@ export async function runLinkScenario(options: LinkScenarioOptions): Promise<Lin
   try {
     await waitFor(() => handled.killed + handled.slow >= count / 2, remaining(), 'half of the elements');
     const killedAfter = handled.killed + handled.slow;
+    const killedAt = performance.now();
     fast.kill('SIGKILL');
     await exited(fast);
     await waitFor(() => producer !== undefined, remaining(), 'the producer to have every element acknowledged');
     // every element was acknowledged, so the slow consumer printed it: wait until its lines are read
     await waitFor(() => deliveries.size === count, remaining(), 'the consumers’ last lines');
+    const finishedAt = performance.now();
     const missing: number[] = [];
     const repeated: number[] = [];
     for (let i = 0; i < count; i++) {
@@ -105,7 +112,7 @@ export async function runLinkScenario(options: LinkScenarioOptions): Promise<Lin
       if (times === 0) missing.push(i);
       else if (times > 1) repeated.push(i);
     }
-    return { deliveries, missing, repeated, rss, producer: producer as LinkScenarioResult['producer'], handledByKilled: handled.killed, handledBySlow: handled.slow, killedAfter };
+    return { deliveries, missing, repeated, rss, producer: producer as LinkScenarioResult['producer'], handledByKilled: handled.killed, handledBySlow: handled.slow, killedAfter, beforeKillMs: killedAt - (firstHandledAt as number), afterKillMs: finishedAt - killedAt };
   } finally {
     for (const child of [fast, slow, producerProcess]) child.kill('SIGKILL');
     await Promise.all([fast, slow, producerProcess].map(exited));
