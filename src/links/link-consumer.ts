@@ -60,6 +60,7 @@ export class LinkConsumer {
   private readonly ticker: Ticker;
   private readonly saturation: Pressure;
   private readonly origin: Origin = { producer: '', seq: 0 };
+  private readonly renewBatch: number;
   /** Messages waiting while the pipeline works on `current`, from `queueHead` on. */
   private queue: Held[] = [];
   private queueHead = 0;
@@ -80,6 +81,7 @@ export class LinkConsumer {
 
   constructor(private readonly options: LinkConsumerOptions) {
     this.codec = new Codec(options.limits);
+    this.renewBatch = Math.ceil(options.credits / 4);
     this.seen = new SeenMessages(Math.max(MIN_SEEN, SEEN_PER_CREDIT * options.credits));
     this.ticker = new Ticker(options.scheduler, options.heartbeatInterval, this.tick);
     this.actor = createActor(linkConsumerMachine, { id: `link-consumer-${this.id}`, inspect: reportInspection });
@@ -230,9 +232,14 @@ export class LinkConsumer {
     this.scheduleFlush();
   }
 
+  /**
+   * Frees a credit. While messages still wait here, credits are renewed (and acknowledged) a
+   * quarter of them at a time, so a consumer taking one message per turn does not cost a write per
+   * message on both ends; once nothing waits, at once, so it never idles for want of a renewal.
+   */
   private renew(credits: number): void {
     this.freed += credits;
-    this.scheduleFlush();
+    if (this.freed >= this.renewBatch || this.held === 0) this.scheduleFlush();
   }
 
   private scheduleFlush(): void {
@@ -278,6 +285,8 @@ export class LinkConsumer {
   };
 
   private readonly tick = (): void => {
+    // acknowledgements held back for a batch go out before the producer could take them for lost
+    if (this.freed > 0) this.flush();
     this.announce();
     this.saturation.settle(this.held >= this.options.credits);
   };
