@@ -166,7 +166,7 @@ export class LinkProducer {
   }
 
   private hasCredit(): boolean {
-    return this.bus !== undefined && !this.blocked && this.resend.length === 0 && this.unacked.size < this.consumers.credits;
+    return this.bus !== undefined && !this.closed && !this.blocked && this.resend.length === 0 && this.unacked.size < this.consumers.credits;
   }
 
   private isIdle(): boolean {
