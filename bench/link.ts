@@ -46,15 +46,20 @@ async function rawPublishSubscribe(publisher: NatsConnection, subscriber: NatsCo
   return COUNT;
 }
 
-/** A producer stream into `toNats`, consumers from `fromNats`; with `credits`, a link. */
-async function streams(producerBus: NatsBus, consumerBuses: NatsBus[], credits: number | undefined): Promise<number> {
+/**
+ * A producer stream into `toNats`, consumers from `fromNats`; with `credits`, a link. The consumers'
+ * sinks take each element at once, or with `perTurn` one element per event-loop turn.
+ */
+async function streams(producerBus: NatsBus, consumerBuses: NatsBus[], credits: number | undefined, perTurn = false): Promise<number> {
   const subject = nextSubject();
   let received = 0;
+  const count = (): void => {
+    received++;
+  };
+  const countNextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(() => resolve(count())));
   const consumers = consumerBuses.map((client) => {
     const consumer = Stream.fromNats<number>(subject, credits === undefined ? { client } : { client, credits });
-    consumer.sink(() => {
-      received++;
-    });
+    consumer.sink(perTurn ? countNextTurn : count);
     return consumer;
   });
   await Promise.all(consumers.map((consumer) => consumer.start()));
@@ -84,6 +89,7 @@ async function throughput(): Promise<void> {
       { name: 'link, credits 32', run: () => streams(producer, [consumer], 32) },
       { name: 'link, credits 256', run: () => streams(producer, [consumer], 256) },
       { name: 'link, 2 consumers x credits 32', run: () => streams(producer, [consumer, second], 32) },
+      { name: 'link, credits 32, sink one per turn', run: () => streams(producer, [consumer], 32, true) },
     ];
     const results = await measure(cases, ROUNDS);
     printTable(`links: ${COUNT} numbers, producer awaits each emit, median of ${ROUNDS} interleaved rounds`, results, RAW);
