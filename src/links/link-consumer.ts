@@ -3,7 +3,7 @@
  * group for exactly its free credits (`Membership`), so it never holds more than `credits`
  * messages its pipeline has not accepted. It hands messages to its pipeline one at a time in
  * arrival order; once the pipeline accepted one (the emit settled), it joins for one more message
- * and acknowledges it to its producer, both once per event-loop turn for everything accepted in it.
+ * and acknowledges it to its producer, in batches (see `renew`).
  * On a timer it announces its credits and the messages it still holds, so producers can tell a
  * consumer that died and send its messages to another. A message it already has (its producer
  * sent it again) is acknowledged again and dropped.
@@ -248,7 +248,7 @@ export class LinkConsumer {
     queueMicrotask(this.flush);
   }
 
-  /** Once per turn: join for the credits freed, then acknowledge (in that order, so an acknowledged producer finds the credit). */
+  /** Joins for the credits freed, then acknowledges (in that order, so an acknowledged producer finds the credit on the server). */
   private readonly flush = (): void => {
     this.flushScheduled = false;
     const bus = this.bus;

@@ -128,8 +128,9 @@ export class LinkProducer {
   }
 
   /**
-   * Publishes `value` now if a credit is free (returns `undefined`), else returns a promise that
-   * resolves once it was published. A value the bus cannot encode throws (or rejects).
+   * Sends `value` now if a credit is free (returns `undefined`; the write goes out with the rest of
+   * the turn's), else returns a promise that resolves once it was sent. A value the codec cannot
+   * encode throws (or rejects) with an `EncodeError`.
    */
   send(value: unknown): Promise<void> | undefined {
     if (this.waiting.length === 0 && this.hasCredit()) {
