@@ -3,7 +3,7 @@
  * Every message read off the wire goes through a `read*` guard, which throws a `ProtocolError`
  * for anything malformed or of another version.
  */
-import { PROTOCOL_VERSION, ProtocolError } from '../transport/protocol';
+import { checkEnvelope, ProtocolError } from '../transport/protocol';
 
 /** Milliseconds between a consumer's status announcements and a producer's checks, unless set. */
 export const DEFAULT_LINK_HEARTBEAT = 500;
@@ -45,16 +45,6 @@ export interface CreditCall {
   readonly producer: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function envelope(value: unknown, what: string): Record<string, unknown> {
-  if (!isRecord(value)) throw new ProtocolError(`malformed ${what}: not an object`);
-  if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`${what} of unknown protocol version ${String(value.v)}`, 'unknown-version');
-  return value;
-}
-
 function isSeqList(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((seq) => Number.isSafeInteger(seq) && seq > 0);
 }
@@ -68,7 +58,7 @@ function isHeld(value: unknown): value is HeldMessages {
 }
 
 export function readConsumerStatus(value: unknown): ConsumerStatus {
-  const status = envelope(value, 'link consumer status');
+  const status = checkEnvelope(value, 'link consumer status');
   const counts = isCount(status.credits) && isCount(status.free) && typeof status.interval === 'number' && status.interval > 0;
   if (typeof status.id !== 'string' || typeof status.queue !== 'string' || !counts) throw new ProtocolError('malformed link consumer status');
   if (!Array.isArray(status.held) || !status.held.every(isHeld)) throw new ProtocolError('malformed link consumer status: bad held list');
@@ -76,7 +66,7 @@ export function readConsumerStatus(value: unknown): ConsumerStatus {
 }
 
 export function readConsumerReport(value: unknown): ConsumerReport {
-  const report = envelope(value, 'link consumer report');
+  const report = checkEnvelope(value, 'link consumer report');
   if (!isSeqList(report.acked) || (report.released !== undefined && !isSeqList(report.released))) {
     throw new ProtocolError('malformed link consumer report');
   }
@@ -84,7 +74,7 @@ export function readConsumerReport(value: unknown): ConsumerReport {
 }
 
 export function readCreditCall(value: unknown): CreditCall {
-  const call = envelope(value, 'link credit call');
+  const call = checkEnvelope(value, 'link credit call');
   if (typeof call.producer !== 'string') throw new ProtocolError('malformed link credit call');
   return call as unknown as CreditCall;
 }
