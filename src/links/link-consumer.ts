@@ -20,6 +20,7 @@ import type { NatsBus } from '../transport/nats-bus';
 import { PROTOCOL_VERSION } from '../transport/protocol';
 import { readCreditCall, type ConsumerReport, type ConsumerStatus, type HeldMessages } from './link-protocol';
 import { consumersSubject, readOrigin, reportSubject, waitingSubject, type Origin } from './link-subjects';
+import { CoalescedCall } from './coalesced-call';
 import { Membership } from './membership';
 import { Pressure } from './pressure';
 import { SeenMessages } from './seen-messages';
@@ -61,6 +62,8 @@ export class LinkConsumer {
   private readonly saturation: Pressure;
   private readonly origin: Origin = { producer: '', seq: 0 };
   private readonly renewBatch: number;
+  /** Renewals and reports go out once per batch of messages read together. */
+  private readonly flushSoon = new CoalescedCall(() => this.flush(), queueMicrotask);
   /** Messages waiting while the pipeline works on `current`, from `queueHead` on. */
   private queue: Held[] = [];
   private queueHead = 0;
@@ -72,7 +75,6 @@ export class LinkConsumer {
   private unfollowBus: (() => void) | undefined = undefined;
   private current: Held | undefined = undefined;
   private freed = 0;
-  private flushScheduled = false;
   private announceOnRenewal = false;
   private receiving = false;
   private busy = false;
@@ -229,7 +231,7 @@ export class LinkConsumer {
 
   private release(producer: string, seq: number): void {
     addTo(this.releases, producer, seq);
-    this.scheduleFlush();
+    this.flushSoon.request();
   }
 
   /**
@@ -239,18 +241,11 @@ export class LinkConsumer {
    */
   private renew(credits: number): void {
     this.freed += credits;
-    if (this.freed >= this.renewBatch || this.held === 0) this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(this.flush);
+    if (this.freed >= this.renewBatch || this.held === 0) this.flushSoon.request();
   }
 
   /** Joins for the credits freed, then acknowledges (in that order, so an acknowledged producer finds the credit on the server). */
   private readonly flush = (): void => {
-    this.flushScheduled = false;
     const bus = this.bus;
     if (bus === undefined || bus.status === 'closed') return;
     if (this.freed > 0 && this.receiving) {

@@ -19,6 +19,7 @@ import { Codec, EncodeError, type CodecLimits } from '../transport/codec';
 import type { NatsBus } from '../transport/nats-bus';
 import { PROTOCOL_VERSION } from '../transport/protocol';
 import { Fifo } from '../util/fifo';
+import { CoalescedCall } from './coalesced-call';
 import { ConsumerRegistry } from './consumer-registry';
 import { readConsumerReport, readConsumerStatus, type ConsumerReport, type ConsumerStatus, type CreditCall } from './link-protocol';
 import { consumersSubject, isReportSubject, newProducerId, waitingSubject } from './link-subjects';
@@ -67,7 +68,7 @@ export class LinkProducer {
   private readonly codec: Codec;
   /** Messages to publish at the end of this turn, together (one socket write instead of one each). */
   private outgoing: Unacked[] = [];
-  private flushScheduled = false;
+  private readonly flushSoon = new CoalescedCall(() => this.flush(), setImmediate);
   private readonly unacked = new Map<number, Unacked>();
   private readonly resend = new Fifo<Unacked>();
   private readonly waiting = new Fifo<WaitingSend>();
@@ -194,13 +195,10 @@ export class LinkProducer {
 
   private publishSoon(entry: Unacked): void {
     this.outgoing.push(entry);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(this.flush);
+    this.flushSoon.request();
   }
 
   private readonly flush = (): void => {
-    this.flushScheduled = false;
     const outgoing = this.outgoing;
     this.outgoing = [];
     const bus = this.bus;
