@@ -145,7 +145,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function checkEnvelope(value: unknown, what: string): Record<string, unknown> {
+/** The object inside a versioned envelope; throws a `ProtocolError` naming `what` otherwise. */
+export function checkEnvelope(value: unknown, what: string): Record<string, unknown> {
   if (!isRecord(value)) throw new ProtocolError(`malformed ${what}: not an object`);
   if (value.v !== PROTOCOL_VERSION) throw new ProtocolError(`${what} of unknown protocol version ${String(value.v)}`, 'unknown-version');
   return value;

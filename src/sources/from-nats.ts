@@ -1,18 +1,35 @@
 import { Stream } from '../stream';
-import { requireNonNegativeInteger } from '../validate';
+import { ArgumentRangeError, ArgumentTypeError } from '../errors';
+import { LinkConsumer } from '../links/link-consumer';
+import { DEFAULT_LINK_QUEUE } from '../links/link-subjects';
+import { DEFAULT_LINK_HEARTBEAT } from '../links/link-protocol';
+import { systemScheduler, type Scheduler } from '../scheduler';
+import { requireNonNegativeInteger, requirePositiveInteger } from '../validate';
 import { BusClosedError, type Message, type Subscription } from '../transport/bus';
 import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
-import { checkSubscribePattern } from '../transport/subject-pattern';
+import { NatsBus } from '../transport/nats-bus';
+import { checkPublishSubject, checkSubscribePattern, isPublishSubject } from '../transport/subject-pattern';
 import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
 
 export interface FromNatsOptions extends SourceOptions, BusEndpoint {
-  /** Queue group: each message goes to one member of the group. */
+  /** Queue group: each message goes to one member of the group (with `credits`, default `link`). */
   queue?: string;
   /**
    * Messages kept while downstream has not accepted the previous one (NATS cannot be paused);
-   * beyond this, messages are dropped and reported to `errors`. Default 10000.
+   * beyond this, messages are dropped and reported to `errors`. Default 10000. Not with `credits`.
    */
   maxPending?: number;
+  /**
+   * The consuming end of a flow-controlled link from `toNats(subject, { credits: true })`: this
+   * source holds at most `credits` messages its pipeline has not accepted, and producers send it no
+   * more. Replicas share the messages as a queue group; a message a replica held when it died goes
+   * to another. The subject must be literal. Needs NATS (`servers`, or a `NatsBus` as `client`).
+   */
+  credits?: number;
+  /** With `credits`: milliseconds between announcements to the producers (default 500). */
+  heartbeatInterval?: number;
+  /** With `credits`: the clock of those announcements (default: the system timers). */
+  scheduler?: Scheduler;
 }
 
 declare module '../stream' {
@@ -33,6 +50,10 @@ export class FromNats<T> extends Source<T> {
   private readonly endpoint: BusEndpoint;
   private readonly queueGroup: string | undefined;
   private readonly maxPending: number;
+  private readonly credits: number | undefined;
+  private readonly heartbeatInterval: number;
+  private readonly scheduler: Scheduler;
+  private linkConsumer: LinkConsumer | undefined = undefined;
   private opened: OpenedEndpoint | undefined = undefined;
   private subscription: Subscription | undefined = undefined;
   private unfollowStatus: (() => void) | undefined = undefined;
@@ -50,8 +71,16 @@ export class FromNats<T> extends Source<T> {
     checkSubscribePattern(subject);
     checkEndpoint(options);
     this.endpoint = { client: options.client, servers: options.servers, nats: options.nats };
-    this.queueGroup = options.queue;
+    this.credits = checkLinkOptions(subject, options);
+    this.queueGroup = this.credits === undefined ? options.queue : (options.queue ?? DEFAULT_LINK_QUEUE);
     this.maxPending = requireNonNegativeInteger('maxPending', options.maxPending ?? DEFAULT_MAX_PENDING);
+    this.heartbeatInterval = options.heartbeatInterval ?? DEFAULT_LINK_HEARTBEAT;
+    this.scheduler = options.scheduler ?? systemScheduler;
+  }
+
+  /** With `credits`: the consuming end of the link while the source runs (state, messages held). */
+  get link(): LinkConsumer | undefined {
+    return this.linkConsumer;
   }
 
   override get kind(): string {
@@ -65,10 +94,15 @@ export class FromNats<T> extends Source<T> {
   protected override async open(): Promise<void> {
     this.opened = await openEndpoint(this.endpoint);
     const bus = this.opened.bus;
-    this.subscription = bus.subscribe(this.subject, this.receive, { queue: this.queueGroup });
     this.unfollowStatus = bus.onStatus((event) => {
       if (event.status === 'closed') this.fail(new BusClosedError(`keep receiving '${this.subject}'${event.detail === undefined ? '' : ` (${event.detail})`}`));
     });
+    if (this.credits !== undefined) {
+      this.linkConsumer = this.createLink(this.credits);
+      await this.linkConsumer.start(bus as NatsBus);
+      return;
+    }
+    this.subscription = bus.subscribe(this.subject, this.receive, { queue: this.queueGroup });
     await bus.flush();
   }
 
@@ -77,11 +111,26 @@ export class FromNats<T> extends Source<T> {
     this.unfollowStatus = undefined;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+    await this.linkConsumer?.stop();
     this.waiting.length = 0;
     this.waitingHead = 0;
     const opened = this.opened;
     this.opened = undefined;
     await closeEndpoint(opened);
+  }
+
+  private createLink(credits: number): LinkConsumer {
+    return new LinkConsumer({
+      subject: this.subject,
+      queue: this.queueGroup as string,
+      credits,
+      heartbeatInterval: this.heartbeatInterval,
+      scheduler: this.scheduler,
+      limits: this.endpoint.nats?.limits,
+      deliver: (value) => this.deliver(value as T),
+      onBusy: (busy) => (busy ? this.producingStarted() : this.producingEnded()),
+      onError: (element, error) => this.reportError(element, error),
+    });
   }
 
   private readonly receive = (message: Message): void => {
@@ -118,6 +167,24 @@ export class FromNats<T> extends Source<T> {
       this.producingEnded();
     }
   }
+}
+
+/** The link's credits, or `undefined` without a link; throws on options that do not fit. */
+function checkLinkOptions(subject: string, options: FromNatsOptions): number | undefined {
+  const { credits, heartbeatInterval, queue } = options;
+  if (credits === undefined) {
+    if (heartbeatInterval !== undefined) throw new ArgumentRangeError('heartbeatInterval', 'left out unless credits is given', heartbeatInterval);
+    return undefined;
+  }
+  requirePositiveInteger('credits', credits);
+  checkPublishSubject(subject);
+  if (options.client !== undefined && !(options.client instanceof NatsBus)) {
+    throw new ArgumentTypeError('client', 'a NatsBus (a link with credits runs over NATS)', options.client);
+  }
+  if (options.maxPending !== undefined) throw new ArgumentRangeError('maxPending', 'left out with credits (a link holds at most `credits` messages)', options.maxPending);
+  if (queue !== undefined && !isPublishSubject(queue)) throw new ArgumentTypeError('queue', 'a queue group name (non-empty tokens, no wildcards or spaces)', queue);
+  if (heartbeatInterval !== undefined) requirePositiveInteger('heartbeatInterval', heartbeatInterval);
+  return credits;
 }
 
 export function fromNats<T = unknown>(subject: string, options: FromNatsOptions): FromNats<T> {
