@@ -17,7 +17,7 @@ import type { Scheduler } from '../scheduler';
 import type { Message, Subscription } from '../transport/bus';
 import { Codec, type CodecLimits } from '../transport/codec';
 import type { NatsBus } from '../transport/nats-bus';
-import { PROTOCOL_VERSION } from '../transport/protocol';
+import { PROTOCOL_VERSION } from '../distributed/protocol';
 import { readCreditCall, type ConsumerReport, type ConsumerStatus, type HeldMessages } from './link-protocol';
 import { consumersSubject, readOrigin, reportSubject, waitingSubject, type Origin } from './link-subjects';
 import { CoalescedCall } from './coalesced-call';

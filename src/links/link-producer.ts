@@ -17,7 +17,7 @@ import type { Scheduler } from '../scheduler';
 import { BusClosedError, type Subscription } from '../transport/bus';
 import { Codec, EncodeError, type CodecLimits } from '../transport/codec';
 import type { NatsBus } from '../transport/nats-bus';
-import { PROTOCOL_VERSION } from '../transport/protocol';
+import { PROTOCOL_VERSION } from '../distributed/protocol';
 import { Fifo } from '../util/fifo';
 import { CoalescedCall } from './coalesced-call';
 import { ConsumerRegistry } from './consumer-registry';

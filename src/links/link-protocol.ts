@@ -3,7 +3,7 @@
  * Every message read off the wire goes through a `read*` guard, which throws a `ProtocolError`
  * for anything malformed or of another version.
  */
-import { checkEnvelope, ProtocolError } from '../transport/protocol';
+import { checkEnvelope, ProtocolError } from '../distributed/protocol';
 
 /** Milliseconds between a consumer's status announcements and a producer's checks, unless set. */
 export const DEFAULT_LINK_HEARTBEAT = 500;

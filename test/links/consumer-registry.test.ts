@@ -1,6 +1,6 @@
 import { ConsumerRegistry, MISSED_INTERVALS } from '../../src/links/consumer-registry';
 import type { ConsumerStatus } from '../../src/links/link-protocol';
-import { PROTOCOL_VERSION } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
 
 function status(id: string, credits: number, interval = 100, leaving?: boolean): ConsumerStatus {
   return { v: PROTOCOL_VERSION, id, queue: 'q', credits, free: credits, interval, held: [], ...(leaving === undefined ? {} : { leaving }) };

@@ -1,5 +1,5 @@
 import { readConsumerReport, readConsumerStatus, readCreditCall } from '../../src/links/link-protocol';
-import { PROTOCOL_VERSION, ProtocolError } from '../../src/transport/protocol';
+import { PROTOCOL_VERSION, ProtocolError } from '../../src/distributed/protocol';
 
 const v = PROTOCOL_VERSION;
 const status = { v, id: 'c1', queue: 'link', credits: 32, free: 4, interval: 500, held: [['_INBOX.p', [1, 2]]] };
