@@ -18,21 +18,21 @@ export type { CombineLatestOptions, EmitOnInput } from './nodes/combine-latest';
 export type { ElementOf, ElementsOf } from './nodes/support/join';
 export type { LifecycleState } from './actors/node-lifecycle';
 export { systemScheduler, type Scheduler } from './scheduler';
-export { observeActors, type InspectionObserver } from './inspect/inspection';
+export { observeActors, type InspectionObserver } from './actors/inspection';
 export type { GraphFormat, PipelineGraph } from './inspect/graph';
 export { inspect, type InspectObserver, type InspectOptions } from './inspect/inspect';
 export { startDashboard, type Dashboard, type DashboardOptions } from './inspect/server';
 export type { DashboardState, InspectTarget, NodeView, Progress } from './inspect/model';
 export { HeartbeatDirectory, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerInfo } from './inspect/workers';
 export { inspectClient, startClientDashboard, type InspectableClient } from './inspect/client';
-export { Client, CloseTimeoutError, type ClientOptions, type CloseOptions, type Deployment } from './distributed/client';
+export { Client, CloseTimeoutError, type ClientOptions, type CloseOptions, type Deployment } from './distributed/client/client';
 export type { TaskPolicy } from './distributed/task-policy';
 export type { DistributedStream, DistributedOperators } from './distributed/distributed-stream';
 export { task, UnregisteredTaskError } from './distributed/tasks';
 export { Worker, type WorkerOptions } from './distributed/worker/worker';
 export type { Remote, Unresolved } from './distributed/remote';
 export type { GatherOptions } from './distributed/gather-node';
-export type { ScatterOptions } from './nodes/scatter';
+export type { ScatterOptions } from './distributed/scatter';
 export {
   BusClosedError,
   NoRespondersError,

@@ -1,7 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import { nodeLifecycle, type LifecycleState } from './actors/node-lifecycle';
 import { ArgumentTypeError, PipelineError, toPipelineError } from './errors';
-import { reportInspection } from './inspect/inspection';
+import { reportInspection } from './actors/inspection';
 import { ignore } from './util/promise';
 import { graphOf, renderGraph, type GraphFormat } from './inspect/graph';
 import { requireOptions } from './validate';

@@ -20,7 +20,7 @@ import { Stream, type Emitted, type StreamOptions } from '../stream';
 import type { TimedOptions } from '../nodes/support/timed-options';
 import type { StepOp, StepSpec, StepState } from './protocol';
 import { requireFunction, requirePositiveInteger } from '../validate';
-import type { Client } from './client';
+import type { Client } from './client/client';
 import { CompiledChain, type StateHolder } from './compiled-chain';
 import { GatherNode, type GatherOptions } from './gather-node';
 import { RemoteValue, type ChainTail, type Remote } from './remote';

@@ -4,7 +4,7 @@
  * in order; elements already computed pass straight through.
  */
 import { Stream, type Emitted, type StreamOptions } from '../stream';
-import type { Client } from './client';
+import type { Client } from './client/client';
 import type { Segment, SegmentOutput } from './client/segment';
 import { RemoteValue } from './remote';
 

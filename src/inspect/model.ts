@@ -4,7 +4,7 @@ import type { Stream } from '../stream';
 import { ActorRegistry, type ActorView } from './actors';
 import { attachCounters, pendingOf, type NodeCounters } from './counters';
 import { graphOf, type GraphEdge, type GraphNode } from './graph';
-import { observeActors } from './inspection';
+import { observeActors } from '../actors/inspection';
 import { WorkerRoster, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerView } from './workers';
 
 /** One node of the pipeline graph with its counters: what the dashboard draws. */

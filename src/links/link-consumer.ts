@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createActor, type Actor } from 'xstate';
 import type { Msg } from '@nats-io/transport-node';
 import { linkConsumerMachine, type LinkConsumerState } from '../actors/link-consumer';
-import { reportInspection } from '../inspect/inspection';
+import { reportInspection } from '../actors/inspection';
 import type { Scheduler } from '../scheduler';
 import type { Message, Subscription } from '../transport/bus';
 import { Codec, type CodecLimits } from '../transport/codec';

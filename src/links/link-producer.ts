@@ -12,7 +12,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { Msg, Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { linkProducerMachine, type LinkProducerState } from '../actors/link-producer';
-import { reportInspection } from '../inspect/inspection';
+import { reportInspection } from '../actors/inspection';
 import type { Scheduler } from '../scheduler';
 import { BusClosedError, type Subscription } from '../transport/bus';
 import { Codec, EncodeError, type CodecLimits } from '../transport/codec';

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { ArgumentRangeError, Client, Stream } from '../../src';
-import { CloseTimeoutError } from '../../src/distributed/client';
+import { CloseTimeoutError } from '../../src/distributed/client/client';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import { isPending } from '../support/is-pending';
 import { NatsServer } from '../support/nats-server';

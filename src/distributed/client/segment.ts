@@ -13,7 +13,7 @@ import { createActor, type Actor } from 'xstate';
 import { gatherMachine, type GatherState } from '../../actors/gather';
 import { scatterMachine } from '../../actors/scatter';
 import { PipelineError } from '../../errors';
-import { reportInspection } from '../../inspect/inspection';
+import { reportInspection } from '../../actors/inspection';
 import { systemScheduler, type Scheduler } from '../../scheduler';
 import type { Emitted } from '../../stream';
 import { NoRespondersError, type Bus, type Message, type Subscription } from '../../transport/bus';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createActor, type Actor } from 'xstate';
 import { workerMachine, type WorkerState } from '../../actors/worker';
-import { reportInspection } from '../../inspect/inspection';
+import { reportInspection } from '../../actors/inspection';
 import type { Bus, Message, Subscription } from '../../transport/bus';
 import { closeBus } from '../../transport/close-bus';
 import { EncodeError } from '../../transport/codec';

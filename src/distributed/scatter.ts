@@ -1,5 +1,5 @@
-import { Client } from '../distributed/client';
-import { ScatterNode, type DistributedStream } from '../distributed/distributed-stream';
+import { Client } from './client/client';
+import { ScatterNode, type DistributedStream } from './distributed-stream';
 import { ArgumentTypeError } from '../errors';
 import { Stream, type StreamOptions } from '../stream';
 

@@ -1,7 +1,7 @@
 /** The entry point of a local cluster's worker thread: the Worker runtime over the thread's port. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PortBus } from '../transport/port-bus';
-import { Worker, type WorkerOptions } from './worker/worker';
+import { PortBus } from '../../transport/port-bus';
+import { Worker, type WorkerOptions } from './worker';
 
 if (parentPort === null) throw new Error('thread-worker must run in a worker thread');
 const bus = new PortBus(parentPort);

@@ -3,22 +3,22 @@
  * options: embedded (in-process bus and worker), a local cluster of worker threads, or NATS.
  */
 import { randomBytes } from 'node:crypto';
-import { ArgumentRangeError } from '../errors';
-import { inspectClient, startClientDashboard, type ClientInspection } from '../inspect/client';
-import type { InspectObserver, InspectOptions } from '../inspect/inspect';
-import type { Dashboard, DashboardOptions } from '../inspect/server';
-import { InProcessBus } from '../transport/in-process-bus';
-import type { Bus } from '../transport/bus';
-import { closeBus } from '../transport/close-bus';
-import { NatsBus } from '../transport/nats-bus';
-import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from '../transport/nats-options';
-import { withinBound } from '../util/bounded';
-import { requireInterval, requireKnownOptions, requireOptions, requirePositiveInteger } from '../validate';
-import { Segment, type SegmentOutput } from './client/segment';
-import { WorkerDirectory, type WorkerInfo } from './client/worker-directory';
+import { ArgumentRangeError } from '../../errors';
+import { inspectClient, startClientDashboard, type ClientInspection } from '../../inspect/client';
+import type { InspectObserver, InspectOptions } from '../../inspect/inspect';
+import type { Dashboard, DashboardOptions } from '../../inspect/server';
+import { InProcessBus } from '../../transport/in-process-bus';
+import type { Bus } from '../../transport/bus';
+import { closeBus } from '../../transport/close-bus';
+import { NatsBus } from '../../transport/nats-bus';
+import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from '../../transport/nats-options';
+import { withinBound } from '../../util/bounded';
+import { requireInterval, requireKnownOptions, requireOptions, requirePositiveInteger } from '../../validate';
+import { Segment, type SegmentOutput } from './segment';
+import { WorkerDirectory, type WorkerInfo } from './worker-directory';
 import { LocalCluster } from './local-cluster';
-import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from './subjects';
-import { DEFAULT_HEARTBEAT_INTERVAL, Worker } from './worker/worker';
+import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../subjects';
+import { DEFAULT_HEARTBEAT_INTERVAL, Worker } from '../worker/worker';
 
 export type Deployment = 'embedded' | 'threads' | 'nats';
 

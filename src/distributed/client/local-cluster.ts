@@ -7,16 +7,16 @@
 import * as path from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import { createActor, type Actor } from 'xstate';
-import { clusterMachine, type ClusterState } from '../actors/cluster';
-import { describeError } from '../errors';
-import { reportInspection } from '../inspect/inspection';
-import type { Bus } from '../transport/bus';
-import { relayPort } from '../transport/port-bus';
-import { ignore } from '../util/promise';
-import type { WorkerDirectory } from './client/worker-directory';
-import type { Subjects } from './subjects';
+import { clusterMachine, type ClusterState } from '../../actors/cluster';
+import { describeError } from '../../errors';
+import { reportInspection } from '../../actors/inspection';
+import type { Bus } from '../../transport/bus';
+import { relayPort } from '../../transport/port-bus';
+import { ignore } from '../../util/promise';
+import type { WorkerDirectory } from './worker-directory';
+import type { Subjects } from '../subjects';
 import { resolveTaskModules, threadExecArgv } from './thread-loader';
-import { newWorkerId } from './worker/worker';
+import { newWorkerId } from '../worker/worker';
 
 export interface LocalClusterOptions {
   tasks?: string | string[];
@@ -40,7 +40,7 @@ interface Member {
 
 /** How long a thread may take to load its tasks and announce itself. */
 const START_TIMEOUT = 30_000;
-const ENTRY = path.join(__dirname, `thread-worker${path.extname(__filename)}`);
+const ENTRY = path.join(__dirname, '..', 'worker', `thread-worker${path.extname(__filename)}`);
 
 export class LocalCluster {
   private readonly members: Member[] = [];

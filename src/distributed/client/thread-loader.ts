@@ -4,7 +4,7 @@
  * jest) has its loader in require hooks that threads do not inherit, unlike `node -r` flags.
  */
 import * as path from 'node:path';
-import { ArgumentRangeError, ArgumentTypeError } from '../errors';
+import { ArgumentRangeError, ArgumentTypeError } from '../../errors';
 
 const TS_NODE_LOADER = 'ts-node/register/transpile-only';
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;

@@ -1,4 +1,4 @@
-import type { GatherOptions } from '../distributed/gather-node';
+import type { GatherOptions } from './gather-node';
 import { Stream } from '../stream';
 
 declare module '../stream' {
