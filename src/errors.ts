@@ -88,3 +88,11 @@ export function describeValue(value: unknown): string {
 export function toPipelineError(node: string, element: unknown, error: unknown): PipelineError {
   return error instanceof PipelineError ? error : new PipelineError(node, element, error);
 }
+
+/** The client is closing: an element emitted after `client.close()` began is refused. */
+export class ClientClosingError extends Error {
+  override readonly name = 'ClientClosingError';
+  constructor() {
+    super('the client is closing: the element was not accepted');
+  }
+}

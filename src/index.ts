@@ -2,7 +2,7 @@ import './nodes';
 
 export { Stream, type Emitted, type StreamOptions } from './stream';
 export * from './sources';
-export { ArgumentRangeError, ArgumentTypeError, NatsConnectionError, PipelineError } from './errors';
+export { ArgumentRangeError, ArgumentTypeError, ClientClosingError, NatsConnectionError, PipelineError } from './errors';
 export { MissingKeyError, type KeySelector } from './nodes/support/key-selector';
 export type { AccumulateOptions } from './nodes/accumulate';
 export type { PartitionOptions } from './nodes/partition';

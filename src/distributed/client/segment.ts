@@ -12,7 +12,7 @@
 import { createActor, type Actor } from 'xstate';
 import { gatherMachine, type GatherState } from '../../actors/gather';
 import { scatterMachine } from '../../actors/scatter';
-import { PipelineError } from '../../errors';
+import { ClientClosingError, PipelineError } from '../../errors';
 import { reportInspection } from '../../actors/inspection';
 import { systemScheduler, type Scheduler } from '../../scheduler';
 import type { Emitted } from '../../stream';
@@ -94,14 +94,6 @@ export interface SegmentOptions {
   /** How long a sent batch may go unacknowledged before it counts as lost (ms). */
   acceptTimeout: number;
   scheduler?: Scheduler;
-}
-
-/** The client is closing: an element emitted after `close()` began is refused. */
-export class ClientClosingError extends Error {
-  override readonly name = 'ClientClosingError';
-  constructor() {
-    super('the client is closing: the element was not accepted');
-  }
 }
 
 type CreditLevel = 'available' | 'exhausted';
