@@ -24,8 +24,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The system browser's path when it exists, else the packaged one (unpacked on first use). */
-export async function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const system = env.RIVULET_SYSTEM_CHROMIUM ?? DEFAULT_SYSTEM_CHROMIUM;
+async function chromiumExecutable(): Promise<string> {
+  const system = process.env.RIVULET_SYSTEM_CHROMIUM ?? DEFAULT_SYSTEM_CHROMIUM;
   return existsSync(system) ? system : unpackedChromium();
 }
 
