@@ -2,7 +2,6 @@
  * The seed scenario (streamz's docs example): `inc` sleeps, ten elements go through it one at a
  * time, then through `scatter().map(inc).buffer(8).gather()` on the embedded client.
  */
-import { parseArgs } from 'node:util';
 import { Client, Stream, task } from '../index';
 import { startLiveDashboard, type LiveDashboard } from '../inspect/live';
 
@@ -24,23 +23,8 @@ export interface DemoTimings {
   dashboard?: LiveDashboard;
 }
 
-const DEFAULT_DASHBOARD_PORT = 8787;
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export function parseDemoArgs(argv: string[]): DemoOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: { 'task-ms': { type: 'string' }, count: { type: 'string' }, dashboard: { type: 'boolean' }, port: { type: 'string' } },
-    strict: true,
-  });
-  return {
-    taskMs: values['task-ms'] === undefined ? undefined : Number(values['task-ms']),
-    count: values.count === undefined ? undefined : Number(values.count),
-    dashboardPort: values.dashboard ? Number(values.port ?? DEFAULT_DASHBOARD_PORT) : undefined,
-  };
 }
 
 let taskMs = 1000;

@@ -1,4 +1,5 @@
-import { parseDashboardArgs, runDashboard } from '../../src/cli/dashboard';
+import { runDashboard } from '../../src/cli/dashboard';
+import { parseDashboardArgs } from '../../src/cli/dashboard-args';
 import type { Dashboard, DashboardState } from '../../src';
 import { NatsBus } from '../../src/transport/nats-bus';
 import { NatsServer } from '../support/nats-server';
@@ -11,7 +12,7 @@ function heartbeat(id: string, done: number, phase = 'ready'): Record<string, un
 
 describe('rivulet dashboard', () => {
   test('parses its options', () => {
-    expect(parseDashboardArgs([])).toEqual({ servers: undefined, prefix: 'rivulet', port: 8787, host: '127.0.0.1' });
+    expect(parseDashboardArgs([])).toEqual({ servers: 'nats://127.0.0.1:4222', prefix: 'rivulet', port: 8787, host: '127.0.0.1' });
     expect(parseDashboardArgs(['--servers', 'nats://127.0.0.1:4333', '--port', '0', '--prefix', 'x'])).toEqual({ servers: 'nats://127.0.0.1:4333', prefix: 'x', port: 0, host: '127.0.0.1' });
     expect(() => parseDashboardArgs(['--port', 'eighty'])).toThrow(/--port/);
     expect(() => parseDashboardArgs(['--nope'])).toThrow();
@@ -35,7 +36,7 @@ describe('rivulet dashboard', () => {
 
     test('shows workers from their heartbeats, and a stopped one as gone', async () => {
       const lines: string[] = [];
-      dashboard = await runDashboard(['--servers', server.url, '--port', '0'], (line) => lines.push(line));
+      dashboard = await runDashboard(parseDashboardArgs(['--servers', server.url, '--port', '0']), (line) => lines.push(line));
       expect(lines).toEqual([expect.stringContaining(dashboard.url)]);
       const model = dashboard.model;
       const workers = (): DashboardState['workers'] => model.sample().workers;

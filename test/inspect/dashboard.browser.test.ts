@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Client, Stream, startClientDashboard, startDashboard, type Dashboard } from '../../src';
+import { launchBrowser } from '../support/browser';
 import { ControlledWorkers } from '../support/controlled-workers';
 import { slowInc } from '../support/dashboard-tasks';
 import { NatsServer } from '../support/nats-server';
@@ -14,21 +15,10 @@ declare const document: {
   querySelectorAll(selector: string): { length: number };
 };
 
-const CHROMIUM = '/usr/bin/chromium';
 const BUILD = join(__dirname, '..', '..', 'build');
 /** `DASHBOARD_SCREENSHOT=docs/dashboard.png` renews the README's screenshot from the NATS run. */
 const NATS_SCREENSHOT = process.env.DASHBOARD_SCREENSHOT ?? join(BUILD, 'dashboard-nats.png');
 const WAIT = { timeout: 8000 };
-
-/** Headless Debian chromium with a fresh profile (playwright makes one per launch). */
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 15000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 /** Collects uncaught page errors and console errors (failed requests included). */
 function watchErrors(page: Page, errors: string[]): void {
@@ -73,7 +63,7 @@ describe('dashboard in headless chromium', () => {
     const nodes = source.graph();
     dashboard = await startDashboard({ pipelines: [source], workers, tasks: workers }, { port: 0, interval: 100, goneAfter: 60000 });
 
-    browser = await launchChromium();
+    browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pageErrors: string[] = [];
     watchErrors(page, pageErrors);
@@ -108,7 +98,7 @@ describe('dashboard in headless chromium', () => {
     const workers = new ControlledWorkers();
     workers.join('lonely', 1);
     dashboard = await startDashboard({ workers, tasks: workers }, { port: 0, interval: 100 });
-    browser = await launchChromium();
+    browser = await launchBrowser();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     watchErrors(page, pageErrors);
@@ -143,7 +133,7 @@ describe('dashboard of a NATS deployment in headless chromium', () => {
     server = await NatsServer.start();
     const tasks = join('test', 'support', 'dashboard-tasks.ts');
     workers = [0, 1, 2].map(() => startWorkerProcess(server!.url, tasks, ['--concurrency', '4', '--heartbeat', '200']));
-    const launching = launchChromium();
+    const launching = launchBrowser();
     const ids = await Promise.all(workers.map((worker) => workerReady(worker)));
     client = new Client({ servers: server.url });
     const source = new Stream<number>({ name: 'numbers' });
