@@ -80,6 +80,6 @@ describe('rivulet (the CLI as a child process)', () => {
     const args = command === 'worker' ? ['--tasks', './tasks.js'] : ['--port', '0'];
     const result = await runCli([command, '--servers', url, ...args], { cwd: tempDir() });
     expect(result.code).toBe(1);
-    expect(lines(result.stderr)).toEqual([`rivulet ${command}: cannot connect to NATS at ${url}: connection refused`]);
+    expect(lines(result.stderr)).toEqual([`rivulet ${command}: cannot connect to NATS at ${url}: ConnectionError: connection refused`]);
   });
 });
