@@ -1,5 +1,6 @@
+import { stepLabel } from '../distributed/chain';
 import type { Bus, Message, Subscription } from '../transport/bus';
-import { readCreditGrant, readResultBatch, readTaskBatch, type StepSpec, type TaskBatch } from '../transport/protocol';
+import { readCreditGrant, readResultBatch, readTaskBatch, type TaskBatch } from '../transport/protocol';
 import { DEFAULT_PREFIX } from '../transport/subjects';
 import type { MessageEvent, TaskEvent, TaskFeed } from './workers';
 
@@ -152,7 +153,7 @@ function seqRange(entries: ReadonlyArray<{ seq: number }>): string {
 
 /** `inc` or a fused chain like `inc>filter>double`. */
 function chainName(batch: TaskBatch): string {
-  return batch.chain.map((step: StepSpec) => step.task ?? step.op).join('>');
+  return batch.chain.map(stepLabel).join('>');
 }
 
 /** Someone else's malformed message is that subscriber's to report; the task stream skips it. */

@@ -35,7 +35,9 @@ interface Asset {
 
 const STATIC_FILES: Record<string, string> = {
   '/status': 'index.html',
+  '/inspect': 'inspector.html',
   '/static/dashboard.js': 'dashboard.js',
+  '/static/inspector.js': 'inspector.js',
   '/static/dashboard.css': 'dashboard.css',
 };
 

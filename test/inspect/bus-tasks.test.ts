@@ -1,4 +1,5 @@
 import type { TaskEvent } from '../../src';
+import type { MessageEvent } from '../../src/inspect/workers';
 import { BusTaskFeed } from '../../src/inspect/bus-tasks';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { PROTOCOL_VERSION } from '../../src/transport/protocol';
@@ -66,5 +67,30 @@ describe('BusTaskFeed', () => {
       [1, 'inc>even'],
     ]);
     await bus.close();
+  });
+
+  test('tells every task batch, result batch and credit grant as a message between the actors at both ends', async () => {
+    const bus = new InProcessBus();
+    const control = new InProcessBus();
+    const feed = new BusTaskFeed('rivulet', () => 7);
+    feed.attach(bus);
+    feed.attachControl(control);
+    const messages: MessageEvent[] = [];
+    const stop = feed.onMessage((event) => messages.push(event));
+    sendTasks(bus, 'w1', [4, 5, 6]);
+    bus.publish(REPLY, { v: PROTOCOL_VERSION, worker: 'w1', results: [{ seq: 4, attempt: 0, ok: false, task: 'inc', error: { name: 'Error', message: 'no' } }] });
+    control.publish('rivulet.credit.p1', { v: PROTOCOL_VERSION, credits: 1 });
+    bus.publish('rivulet.tasks.default.w2', { v: PROTOCOL_VERSION, pipeline: 'p1', reply: REPLY, chain: [{ op: 'map', task: 'inc' }], tasks: [{ seq: 5, attempt: 1, value: 0 }] });
+    expect(messages).toEqual([
+      { time: 7, kind: 'tasks', from: 'scatter-p1', to: 'worker-w1', segment: 'p1', count: 3, label: 'inc>even #4..#6' },
+      { time: 7, kind: 'results', from: 'worker-w1', to: 'gather-p1', segment: 'p1', count: 1, label: 'results #4 (1 failed)' },
+      { time: 7, kind: 'credit', from: 'gather-p1', to: 'scatter-p1', segment: 'p1', count: 1, label: 'credit +1' },
+      { time: 7, kind: 'tasks', from: 'scatter-p1', to: 'worker-w2', segment: 'p1', count: 1, label: 'inc #5 (1 re-sent)' },
+    ]);
+    stop();
+    control.publish('rivulet.credit.p1', { v: PROTOCOL_VERSION, credits: 1 });
+    expect(messages).toHaveLength(4);
+    await bus.close();
+    await control.close();
   });
 });
