@@ -1,8 +1,13 @@
 /**
- * What inspecting costs on the data path. V8's inline caches are per process, so each case runs in
- * a fresh process: a case cannot slow another down by the shapes it leaves behind.
+ * What metrics and inspection cost on the data path: metrics off, metrics on (an OpenTelemetry SDK
+ * registered and a dashboard model observing), and after an observer detached. V8's inline caches
+ * are per process, so each case runs in a fresh process: a case cannot slow another down by the
+ * shapes it leaves behind.
  */
 import { execFileSync } from 'node:child_process';
+import { metrics } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { Stream } from '../src';
 import { InspectionModel } from '../src/inspect/model';
 import { median, printTable, type Case, type Measured } from './harness';
@@ -17,16 +22,31 @@ function run(source: Stream<number>): number {
   return COUNT;
 }
 
+/** Runs `source` while a dashboard model observes it (sampling before and after), then detaches. */
+function runObserved(source: Stream<number>): number {
+  const model = new InspectionModel({ pipelines: [source] });
+  const count = run(source);
+  model.sample();
+  model.close();
+  return count;
+}
+
+let sdkRegistered = false;
+
+/** An application's OpenTelemetry SDK with a Prometheus reader: Rivulet's instruments bind to it at the next node. */
+function registerSdkOnce(): void {
+  if (sdkRegistered) return;
+  sdkRegistered = true;
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] }));
+}
+
 let observedAnother = false;
 
-/** Leaves in this process whatever a past observer leaves behind (shapes V8 has seen). */
+/** A pipeline runs observed, its observer detaches: whatever that leaves behind stays in this process. */
 function observeAnotherPipelineOnce(): void {
   if (observedAnother) return;
   observedAnother = true;
-  const observed = pipeline();
-  const model = new InspectionModel({ pipelines: [observed] });
-  run(observed);
-  model.close();
+  runObserved(pipeline());
 }
 
 let ranOtherOperators = false;
@@ -40,46 +60,37 @@ function runOtherOperatorsOnce(): void {
   run(source);
 }
 
+const METRICS_OFF = 'metrics off';
+
 const cases: Case[] = [
-  { name: 'no observer', run: () => run(pipeline()) },
+  { name: METRICS_OFF, run: () => run(pipeline()) },
   {
-    name: 'observer attached (counting)',
+    name: 'metrics on: SDK + dashboard observing',
     run() {
-      const source = pipeline();
-      const model = new InspectionModel({ pipelines: [source] });
-      const count = run(source);
-      model.close();
-      return count;
+      registerSdkOnce();
+      return runObserved(pipeline());
     },
   },
   {
-    name: 'observer attached, then detached',
-    run() {
-      const source = pipeline();
-      new InspectionModel({ pipelines: [source] }).close();
-      return run(source);
-    },
-  },
-  {
-    name: 'no observer, after another pipeline was observed',
+    name: 'after an observer detached',
     run() {
       observeAnotherPipelineOnce();
       return run(pipeline());
     },
   },
   {
-    name: 'no observer, after other operators ran',
+    name: 'other operators ran before',
     run() {
       runOtherOperatorsOnce();
       return run(pipeline());
     },
   },
   {
-    name: 'same, after another pipeline was observed',
+    name: 'other operators ran, metrics on',
     run() {
       runOtherOperatorsOnce();
-      observeAnotherPipelineOnce();
-      return run(pipeline());
+      registerSdkOnce();
+      return runObserved(pipeline());
     },
   },
 ];
@@ -117,7 +128,7 @@ function main(): void {
     for (const c of cases) samples.get(c.name)?.push(measureInFreshProcess(c.name).perSecond);
   }
   const results = cases.map((c) => ({ name: c.name, perSecond: median(samples.get(c.name) ?? []) }));
-  printTable(`inspection overhead: map -> filter -> accumulate -> sink, ${COUNT} integers, elements per CPU-second, median of ${ROUNDS} rounds in each of ${PROCESSES} fresh processes per case`, results, 'no observer');
+  printTable(`metrics and inspection overhead: map -> filter -> accumulate -> sink, ${COUNT} integers, elements per CPU-second, median of ${ROUNDS} rounds in each of ${PROCESSES} fresh processes per case`, results, METRICS_OFF);
 }
 
 main();

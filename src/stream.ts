@@ -1,7 +1,8 @@
 import { createActor, type Actor } from 'xstate';
 import { nodeLifecycle, type LifecycleState } from './actors/node-lifecycle';
 import { ArgumentTypeError, PipelineError, toPipelineError } from './errors';
-import { reportInspection } from './actors/inspection';
+import { reportFailure, reportInspection } from './actors/inspection';
+import { registerNode } from './metrics/registry';
 import { ignore } from './util/promise';
 import { graphOf, renderGraph, type GraphFormat } from './inspect/graph';
 import { requireOptions } from './validate';
@@ -30,13 +31,11 @@ export class Stream<T = unknown> {
   readonly id: number;
   readonly name: string | undefined;
   readonly upstreams: Stream<unknown>[] = [];
-  /**
-   * Replaced, never mutated, on connect/disconnect: an `emit` in progress keeps iterating the
-   * array it started with, so a downstream that disconnects (itself or another) mid-emit never
-   * makes the loop skip one.
-   */
-  private downstreamList: readonly Stream<unknown>[] = [];
-  private active = false;
+  private readonly outlet = new Outlet();
+  /** Elements received = this plus what the current upstreams emitted (kept right on connect/disconnect). */
+  private receivedOffset = 0;
+  /** Synchronous throws out of `update` plus failures sent to `errors`. */
+  private failures = 0;
   private heldCount = 0;
   private pausedReported = false;
   private releaseScheduled = false;
@@ -52,6 +51,7 @@ export class Stream<T = unknown> {
     this.lifecycle.subscribe({ error: (error) => this.reportError(undefined, error) });
     this.lifecycle.start();
     for (const upstream of upstreams) upstream.connect(this);
+    registerNode(this);
   }
 
   /** The operator's name as `toString()` shows it (`map`, `partition`, ...). */
@@ -75,7 +75,7 @@ export class Stream<T = unknown> {
   }
 
   get downstreams(): readonly Stream<unknown>[] {
-    return this.downstreamList;
+    return this.outlet.downstreams;
   }
 
   /** The single upstream; `undefined` without one; throws when there are several. */
@@ -86,9 +86,18 @@ export class Stream<T = unknown> {
 
   /** Pushes `x` to every downstream, in the order they were attached. */
   emit(x: T): Emitted {
-    if (!this.active) this.activate();
-    const downstreams = this.downstreamList;
-    if (downstreams.length === 1) return downstreams[0].update(x, this);
+    const outlet = this.outlet;
+    if (!outlet.active) this.activate();
+    outlet.emitted++;
+    const downstreams = outlet.downstreams;
+    if (downstreams.length === 1) {
+      const only = downstreams[0];
+      try {
+        return only.update(x, this);
+      } catch (error) {
+        throw this.caught(only, x, error);
+      }
+    }
     let pending: Promise<void> | Promise<void>[] | undefined;
     for (let i = 0; i < downstreams.length; i++) {
       let result: Emitted;
@@ -96,7 +105,7 @@ export class Stream<T = unknown> {
         result = downstreams[i].update(x, this);
       } catch (error) {
         if (pending !== undefined) Promise.all(Array.isArray(pending) ? pending : [pending]).catch(ignore);
-        throw error;
+        throw this.caught(downstreams[i], x, error);
       }
       if (result === undefined) continue;
       if (pending === undefined) pending = result;
@@ -113,16 +122,22 @@ export class Stream<T = unknown> {
 
   connect(downstream: Stream<unknown>): this {
     if (!(downstream instanceof Stream)) throw new ArgumentTypeError('downstream', 'a Stream', downstream);
-    if (this.downstreamList.includes(downstream)) return this;
-    this.downstreamList = [...this.downstreamList, downstream];
+    const outlet = this.outlet;
+    if (outlet.downstreams.includes(downstream)) return this;
+    outlet.downstreams = [...outlet.downstreams, downstream];
     downstream.upstreams.push(this);
+    downstream.receivedOffset -= outlet.emitted;
     downstream.upstreamAdded(this);
     return this;
   }
 
   disconnect(downstream: Stream<unknown>): this {
-    if (this.downstreamList.includes(downstream)) this.downstreamList = this.downstreamList.filter((node) => node !== downstream);
-    if (remove(downstream.upstreams, this)) downstream.upstreamRemoved(this);
+    const outlet = this.outlet;
+    if (outlet.downstreams.includes(downstream)) outlet.downstreams = outlet.downstreams.filter((node) => node !== downstream);
+    if (remove(downstream.upstreams, this)) {
+      downstream.receivedOffset += outlet.emitted;
+      downstream.upstreamRemoved(this);
+    }
     return this;
   }
 
@@ -132,7 +147,7 @@ export class Stream<T = unknown> {
    */
   destroy(): void {
     for (const upstream of [...this.upstreams]) upstream.disconnect(this);
-    for (const downstream of this.downstreamList) this.disconnect(downstream);
+    for (const downstream of this.outlet.downstreams) this.disconnect(downstream);
     this.lifecycle.send({ type: 'STOP' });
   }
 
@@ -214,6 +229,8 @@ export class Stream<T = unknown> {
    */
   reportError(element: unknown, error: unknown): void {
     const failure = toPipelineError(String(this), element, error);
+    this.failures++;
+    reportFailure(this, element, failure);
     if (!this.publishError(failure)) console.error(`rivulet: ${failure.message}`, failure.error);
   }
 
@@ -299,18 +316,33 @@ export class Stream<T = unknown> {
     return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
+  /**
+   * Counts a synchronous throw out of `from.update` on `from`, once: on its way out it passes every
+   * upstream's `emit`, which sees it come out of the node that caught it last. Returns the error.
+   */
+  private caught(from: Stream<unknown>, element: unknown, error: unknown): unknown {
+    if (error !== lastThrown || from !== lastCatcher) {
+      from.failures++;
+      reportFailure(from, element, error);
+    }
+    if (lastCatcher === undefined) queueMicrotask(forgetLastThrow);
+    lastThrown = error;
+    lastCatcher = this;
+    return error;
+  }
+
   private activate(): void {
-    this.active = true;
+    this.outlet.active = true;
     this.lifecycle.send({ type: 'ACTIVATE' });
   }
 
   /** Marks a node that receives elements without emitting (a sink) as running. */
   protected markActive(): void {
-    if (!this.active) this.activate();
+    if (!this.outlet.active) this.activate();
   }
 
   protected markStarted(): void {
-    this.active = true;
+    this.outlet.active = true;
     this.lifecycle.send({ type: 'START' });
   }
 
@@ -325,6 +357,31 @@ export class Stream<T = unknown> {
   protected markFailed(error: unknown): void {
     this.lifecycle.send({ type: 'FAIL', error });
   }
+}
+
+/**
+ * What `emit` reads of a node, in one object of one shape: `emit` is shared by every node class, so
+ * it pays for one polymorphic field read (`outlet`) instead of one per field. `emitted` is always
+ * counted (the inspector and metrics read it; nothing is installed on a node to observe it).
+ */
+class Outlet {
+  /**
+   * Replaced, never mutated, on connect/disconnect: an `emit` in progress keeps iterating the
+   * array it started with, so a downstream that disconnects (itself or another) mid-emit never
+   * makes the loop skip one.
+   */
+  downstreams: readonly Stream<unknown>[] = [];
+  active = false;
+  emitted = 0;
+}
+
+/** The last synchronous throw seen by `caught`, and the node whose `emit` caught it (until the throw is over). */
+let lastThrown: unknown = undefined;
+let lastCatcher: Stream<unknown> | undefined = undefined;
+
+function forgetLastThrow(): void {
+  lastThrown = undefined;
+  lastCatcher = undefined;
 }
 
 function remove<T>(array: T[], item: T): boolean {

@@ -1,3 +1,5 @@
+import { liveNodes } from '../metrics/registry';
+import type { Stream } from '../stream';
 import type { Bus } from '../transport/bus';
 import { BusTaskFeed } from './bus-tasks';
 import { inspect, type InspectObserver, type InspectOptions } from './inspect';
@@ -5,23 +7,31 @@ import type { InspectTarget } from './model';
 import { startDashboard, type Dashboard, type DashboardOptions } from './server';
 import type { WorkerDirectory } from './workers';
 
-/** What the inspector needs of a distributed `Client`: its workers, its subject prefix and its task bus. */
+/** What the inspector needs of a distributed `Client`: its workers, its subject prefix and its buses. */
 export interface InspectableClient extends WorkerDirectory {
   readonly subjects: { readonly prefix: string };
+  /** Where credit grants travel, when not on the task bus. */
+  readonly controlBus?: Bus;
   /** Runs `setup` with the task bus once connected. */
   onReady(setup: (bus: Bus) => void): void;
 }
 
 export interface ClientInspection {
-  /** The client's pipelines (any node of each), if the dashboard should draw them. */
+  /** The pipelines to draw (any node of each); default: every pipeline that uses the client. */
   pipelines?: InspectTarget['pipelines'];
 }
 
-/** The client's workers, its task stream (read off its task bus) and the given pipelines. */
-export function clientInspectTarget(client: InspectableClient, pipelines?: InspectTarget['pipelines']): InspectTarget {
+/** The client's workers, its task stream (read off its buses) and its pipelines. */
+export function clientInspectTarget(client: InspectableClient, pipelines: InspectTarget['pipelines'] = () => pipelinesUsing(client)): InspectTarget {
   const tasks = new BusTaskFeed(client.subjects.prefix);
+  if (client.controlBus !== undefined) tasks.attachControl(client.controlBus);
   client.onReady((bus) => tasks.attach(bus));
-  return pipelines === undefined ? { workers: client, tasks } : { workers: client, tasks, pipelines };
+  return { workers: client, tasks, pipelines };
+}
+
+/** Nodes of this process whose work goes to `client` (the distributed nodes of its pipelines). */
+export function pipelinesUsing(client: InspectableClient): Stream<unknown>[] {
+  return liveNodes().filter((node) => (node as { client?: unknown }).client === client);
 }
 
 /** `client.inspect(observer)`. */

@@ -24,7 +24,12 @@ export interface PipelineGraph {
 }
 
 export function graphOf(root: Stream<unknown>): PipelineGraph {
-  const members = root.graph().sort((a, b) => a.id - b.id);
+  return graphOfMembers(root.graph());
+}
+
+/** The graph of `members` (each node with its edges to its downstreams), ordered by node id. */
+export function graphOfMembers(nodesOfGraph: ReadonlyArray<Stream<unknown>>): PipelineGraph {
+  const members = [...nodesOfGraph].sort((a, b) => a.id - b.id);
   const nodes = members.map((node) => ({ id: node.id, label: String(node), kind: node.kind, state: node.state }));
   const edges: GraphEdge[] = [];
   for (const node of members) {

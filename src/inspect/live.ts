@@ -6,7 +6,7 @@ import type { WorkerInfo } from './workers';
 
 /** A dashboard started before the program built its pipelines and client: tell it about them as they come. */
 export interface LiveDashboard extends Dashboard {
-  /** Draws `pipeline` (any of its nodes) and counts its elements from now on. */
+  /** Draws `pipeline` (any of its nodes) from the next sample on. */
   add(pipeline: Stream<unknown>): void;
   /** Shows `client`'s workers and task stream (replacing an earlier client). */
   useClient(client: InspectableClient): void;
@@ -22,12 +22,11 @@ export async function startLiveDashboard(options: DashboardOptions = {}): Promis
   return {
     ...dashboard,
     add: (pipeline) => {
-      if (pipelines.includes(pipeline)) return;
-      pipelines.push(pipeline);
-      dashboard.model.sample();
+      if (!pipelines.includes(pipeline)) pipelines.push(pipeline);
     },
     useClient: (next) => {
       client = next;
+      if (next.controlBus !== undefined) tasks.attachControl(next.controlBus);
       next.onReady((bus) => {
         if (client === next) tasks.attach(bus, next.subjects.prefix);
       });

@@ -1,32 +1,38 @@
 import type { InspectionEvent } from 'xstate';
 import { describeValue, type PipelineError } from '../errors';
 import type { Stream } from '../stream';
-import { ActorRegistry, type ActorView } from './actors';
-import { attachCounters, pendingOf, type NodeCounters } from './counters';
-import { graphOf, type GraphEdge, type GraphNode } from './graph';
-import { observeActors } from '../actors/inspection';
-import { WorkerRoster, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerView } from './workers';
+import { ActorRegistry, pushBounded, type ActorView, type TimelineEntry } from './actors';
+import { countersOf } from './counters';
+import { graphOfMembers, type GraphEdge, type GraphNode } from './graph';
+import { observeActors, observeFailures } from '../actors/inspection';
+import { MachineCatalogue, type MachineGraph } from './machines';
+import { lifecycleActorId, nodeName } from './names';
+import { RateWindow } from './rates';
+import { isSegmentEnd, segmentStart, segmentTasks } from './segments';
+import { WorkerRoster, type MessageEvent, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerView } from './workers';
 
 /** One node of the pipeline graph with its counters: what the dashboard draws. */
 export interface NodeView extends GraphNode {
-  /** The session id of the node's lifecycle actor (links the node to `actors`). */
+  /** The session id of the node's lifecycle actor. */
   actorId: string;
+  /** Ids of the node's actors (see `DashboardState.actors`): its lifecycle; for scatter and gather, also its segment's. */
+  actors: string[];
   /** `source`: no upstreams; `sink`: no downstreams. */
   role: 'source' | 'operator' | 'sink';
-  /** Elements received (for a source: the elements emitted into it). */
+  /** Elements received since the node was built (for a source: the elements emitted into it). */
   in: number;
   out: number;
   errors: number;
   pending: number;
-  /** Credits left, for nodes that work with credits (scatter). */
+  /** Credits left, for nodes that work with credits (a segment's gather). */
   credits?: number;
-  /** Elements per second received over the last sample. */
+  /** Elements per second received, averaged over the rate window. */
   rate: number;
 }
 
 /**
- * Elements of the observed pipelines; for a target with workers but no pipelines (the CLI attached
- * to NATS), tasks as the workers count them.
+ * Elements of the observed pipelines since they were built; for a target with workers but no
+ * pipelines (the CLI attached to NATS), tasks the workers finished since the inspector first saw them.
  */
 export interface Progress {
   /** Elements that entered the pipelines at their sources. */
@@ -55,7 +61,7 @@ export interface ErrorView {
 export interface ThroughputHistory {
   /** Epoch seconds of each sample. */
   times: number[];
-  /** Per-second rates for each sample. */
+  /** Per-second rates at each sample, averaged over the rate window. */
   emitted: number[];
   done: number[];
   tasks: number[];
@@ -77,6 +83,21 @@ export interface DashboardState {
   errors: ErrorView[];
 }
 
+/** One actor as the inspector page shows it: its machine, its last events. */
+export interface ActorDetail {
+  actor: ActorView;
+  timeline: TimelineEntry[];
+  machine?: MachineGraph;
+}
+
+/** What `/api/inspect` serves: every actor, the picked one in detail, and the last protocol messages. */
+export interface InspectorState {
+  time: number;
+  actors: ActorView[];
+  selected?: ActorDetail;
+  messages: MessageEvent[];
+}
+
 /** What an inspector looks at: pipelines, and for distributed work a worker directory and task feed. */
 export interface InspectTarget {
   /** The pipelines (any node of each); a function is asked again at every sample. */
@@ -90,6 +111,10 @@ export interface ModelOptions {
   goneAfter?: number;
   /** Samples of throughput history kept (default 120). */
   history?: number;
+  /** Rates average over at least this many ms (default 1000), and over two of the workers' heartbeat periods. */
+  rateWindow?: number;
+  /** Protocol messages kept for the inspector's sequence diagram (default 200). */
+  messages?: number;
   /** Epoch milliseconds (default `Date.now`). */
   now?: () => number;
   /** Receives every actor inspection event as it happens. */
@@ -99,12 +124,6 @@ export interface ModelOptions {
 const RECENT_TASKS = 500;
 const RECENT_ERRORS = 50;
 
-interface Tracked {
-  counters: NodeCounters;
-  detach: () => void;
-  previous: number;
-}
-
 interface Totals {
   emitted: number;
   done: number;
@@ -112,24 +131,39 @@ interface Totals {
   errors: number;
 }
 
+/** Who an actor is: what people call it and the graph node it belongs to. */
+interface Owner {
+  name: string;
+  node: number;
+  /** Seen by the graph only (no inspection event yet): the model describes it itself. */
+  machine: string;
+  state: string;
+  sessionId: string;
+}
+
 /**
- * Collects the live state of pipelines, their actors and workers. While it is open it counts on
- * every node it has seen (see `attachCounters`); `close()` removes every trace of it.
+ * Collects the live state of pipelines, their actors and workers. Counts come from the nodes
+ * themselves (kept from construction); rates and history move only when `sample()` runs, which
+ * the sampler's timer alone calls: reading the state never changes a rate.
  */
 export class InspectionModel {
   private readonly now: () => number;
   private readonly historyLength: number;
+  private readonly rateWindow: number;
+  private readonly messageLimit: number;
   private readonly actors: ActorRegistry;
+  private readonly machines = new MachineCatalogue();
   private readonly roster: WorkerRoster;
-  private readonly tracked = new Map<Stream<unknown>, Tracked>();
+  private readonly nodeRates = new Map<Stream<unknown>, RateWindow>();
+  private readonly totalRates: Record<keyof Totals, RateWindow> = { emitted: new RateWindow(), done: new RateWindow(), tasks: new RateWindow(), errors: new RateWindow() };
+  private readonly workerBaselines = new Map<string, { done: number; failed: number }>();
   private readonly tasks: TaskView[] = [];
   private readonly errors: ErrorView[] = [];
+  private readonly messages: MessageEvent[] = [];
   private readonly throughput: ThroughputHistory = { times: [], emitted: [], done: [], tasks: [], errors: [] };
-  private readonly stopActors: () => void;
-  private readonly stopTasks: () => void;
+  private readonly stops: Array<() => void>;
+  private owners = new Map<string, Owner>();
   private tasksFinished = 0;
-  private previousTotals: Totals = { emitted: 0, done: 0, tasks: 0, errors: 0 };
-  private previousTime: number;
   private latest: DashboardState | undefined = undefined;
   private closed = false;
 
@@ -139,15 +173,23 @@ export class InspectionModel {
   ) {
     this.now = options.now ?? Date.now;
     this.historyLength = options.history ?? 120;
+    this.rateWindow = options.rateWindow ?? 1000;
+    this.messageLimit = options.messages ?? 200;
     this.actors = new ActorRegistry(this.now);
     this.roster = new WorkerRoster(options.goneAfter ?? 5000);
     const onActorEvent = options.onActorEvent;
-    this.stopActors = observeActors((event) => {
-      this.actors.record(event);
-      onActorEvent?.(event);
-    });
-    this.stopTasks = target.tasks?.onTask((event) => this.recordTask(event)) ?? (() => undefined);
-    this.previousTime = this.now();
+    this.stops = [
+      observeActors((event) => {
+        this.actors.record(event);
+        if (event.type === '@xstate.actor') this.machines.learn((event.actorRef as { logic?: unknown }).logic);
+        onActorEvent?.(event);
+      }),
+      observeFailures((node, failure) => {
+        if (this.nodeRates.has(node)) this.recordError(failure);
+      }),
+      target.tasks?.onTask((event) => this.recordTask(event)) ?? noop,
+      target.tasks?.onMessage?.((event) => pushBounded(this.messages, event, this.messageLimit)) ?? noop,
+    ];
     this.sample();
   }
 
@@ -156,23 +198,20 @@ export class InspectionModel {
     return this.latest ?? this.sample();
   }
 
-  /** Refreshes the graph (counting on new nodes), rates, workers and history; after `close()`, the last state. */
+  /** Takes a sample: graph, counts, rates, workers, history. For the sampler's timer; after `close()`, the last state. */
   sample(): DashboardState {
     if (this.closed && this.latest !== undefined) return this.latest;
     const time = this.now();
-    const seconds = Math.max((time - this.previousTime) / 1000, 1e-3);
-    const first = this.latest === undefined;
-    const graph = this.graph(seconds, first);
     const workers = this.roster.update(this.target.workers?.workers() ?? [], time);
+    const window = Math.max(this.rateWindow, 2 * this.roster.heartbeatPeriod());
+    const graph = this.graph(time, window);
     const progress = this.progress(graph.nodes, workers);
-    const totals: Totals = { emitted: progress.emitted, done: progress.done, tasks: this.target.workers === undefined ? this.tasksFinished : finishedByWorkers(workers), errors: progress.failed };
-    if (!first) this.record(time, seconds, totals);
-    this.previousTotals = totals;
-    this.previousTime = time;
+    const tasks = this.target.tasks === undefined ? finishedByWorkers(workers) : this.tasksFinished;
+    this.record(time, window, { emitted: progress.emitted, done: progress.done, tasks, errors: progress.failed }, this.latest === undefined);
     this.latest = {
       time,
       graph,
-      actors: this.actors.list(),
+      actors: this.actorViews(),
       workers,
       tasks: [...this.tasks],
       progress,
@@ -182,62 +221,85 @@ export class InspectionModel {
     return this.latest;
   }
 
-  /** Stops observing and removes the counting wrappers (unless another observer still counts). */
+  /** Every actor as of the last sample, actor `id` with its machine and timeline, and the last protocol messages. */
+  inspector(id?: string): InspectorState {
+    const actors = this.state().actors;
+    const actor = id === undefined ? undefined : actors.find((view) => view.id === id);
+    const state: InspectorState = { time: this.now(), actors, messages: [...this.messages] };
+    if (actor !== undefined) {
+      const detail: ActorDetail = { actor, timeline: this.actors.timeline(actor.id) };
+      const machine = this.machines.get(actor.machine);
+      if (machine !== undefined) detail.machine = machine;
+      state.selected = detail;
+    }
+    return state;
+  }
+
+  /** Stops observing; the state stays as it was last sampled. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.stopActors();
-    this.stopTasks();
-    for (const tracked of this.tracked.values()) tracked.detach();
-    this.tracked.clear();
+    for (const stop of this.stops) stop();
   }
 
-  private graph(seconds: number, first: boolean): DashboardState['graph'] {
-    const nodes = new Map<number, NodeView>();
-    const edges = new Map<string, GraphEdge>();
+  private graph(time: number, window: number): DashboardState['graph'] {
+    const members = this.members();
+    const graph = graphOfMembers(members);
+    const byId = new Map(members.map((node) => [node.id, node]));
+    const owners = new Map<string, Owner>();
+    const nodes = graph.nodes.map((node) => this.view(node, byId.get(node.id) as Stream<unknown>, time, window, owners));
+    for (const node of this.nodeRates.keys()) if (!byId.has(node.id)) this.nodeRates.delete(node);
+    linkActors(nodes, owners);
+    this.owners = owners;
+    return { nodes, edges: graph.edges };
+  }
+
+  /** Every node of every target pipeline, each once. */
+  private members(): Stream<unknown>[] {
+    const seen = new Set<Stream<unknown>>();
     for (const root of this.pipelines()) {
-      const graph = graphOf(root);
-      const members = new Map(root.graph().map((node) => [node.id, node]));
-      for (const node of graph.nodes) {
-        const stream = members.get(node.id);
-        if (stream !== undefined && !nodes.has(node.id)) nodes.set(node.id, this.view(node, stream, seconds, first));
-      }
-      for (const edge of graph.edges) edges.set(`${edge.from}>${edge.to}`, edge);
+      if (seen.has(root)) continue;
+      for (const node of root.graph()) seen.add(node);
     }
-    this.untrackRemoved(nodes);
-    return { nodes: [...nodes.values()].sort((a, b) => a.id - b.id), edges: [...edges.values()] };
+    return [...seen];
   }
 
-  private view(node: GraphNode, stream: Stream<unknown>, seconds: number, first: boolean): NodeView {
-    const tracked = this.track(stream);
-    const { counters } = tracked;
+  private view(node: GraphNode, stream: Stream<unknown>, time: number, window: number, owners: Map<string, Owner>): NodeView {
+    const counters = countersOf(stream);
+    let rates = this.nodeRates.get(stream);
+    if (rates === undefined) this.nodeRates.set(stream, (rates = new RateWindow()));
     const role = stream.upstreams.length === 0 ? 'source' : stream.downstreams.length === 0 ? 'sink' : 'operator';
-    const received = receivedBy(stream, counters);
-    const rate = first ? 0 : (received - tracked.previous) / seconds;
-    tracked.previous = received;
-    const view: NodeView = { ...node, actorId: stream.actorId, role, in: received, out: counters.out, errors: counters.errors, pending: pendingOf(stream), rate };
+    const lifecycle = lifecycleActorId(stream);
+    owners.set(lifecycle, { name: nodeName(stream), node: node.id, machine: 'node', state: stream.state, sessionId: stream.actorId });
+    const view: NodeView = { ...node, actorId: stream.actorId, actors: [lifecycle], role, ...counters, rate: rates.add(time, counters.in, window) };
     const credits = (stream as unknown as { credits?: unknown }).credits;
     if (typeof credits === 'number') view.credits = credits;
+    if (isSegmentEnd(stream)) {
+      view.credits = stream.segment.availableCredits;
+      const tasks = segmentTasks(stream);
+      const gather = `gather-${stream.segment.id}`;
+      owners.set(gather, { name: `gather: ${tasks}`, node: node.id, machine: 'gather', state: stream.segment.gatherState, sessionId: gather });
+      view.actors.push(gather);
+      const start = segmentStart(stream);
+      if (start !== undefined) owners.set(`scatter-${stream.segment.id}`, { name: `scatter: ${tasks}`, node: start.id, machine: 'scatter', state: stream.segment.scatterState, sessionId: `scatter-${stream.segment.id}` });
+    }
     return view;
   }
 
-  private track(node: Stream<unknown>): Tracked {
-    let tracked = this.tracked.get(node);
-    if (tracked === undefined) {
-      const { counters, detach } = attachCounters(node, (failure) => this.recordError(failure));
-      tracked = { counters, detach, previous: receivedBy(node, counters) };
-      this.tracked.set(node, tracked);
+  /** Actors seen through inspection events, named after what they are, plus graph actors not heard from yet. */
+  private actorViews(): ActorView[] {
+    const views = this.actors.list();
+    const heard = new Set(views.map((view) => view.id));
+    for (const view of views) {
+      const owner = this.owners.get(view.id);
+      view.name = owner?.name ?? defaultName(view);
+      if (owner !== undefined) view.node = owner.node;
     }
-    return tracked;
-  }
-
-  /** Stops counting on nodes that left the pipelines (destroyed or disconnected). */
-  private untrackRemoved(present: ReadonlyMap<number, NodeView>): void {
-    for (const [node, tracked] of this.tracked) {
-      if (present.has(node.id)) continue;
-      tracked.detach();
-      this.tracked.delete(node);
+    for (const [id, owner] of this.owners) {
+      if (heard.has(id)) continue;
+      views.push({ id, sessionId: owner.sessionId, name: owner.name, machine: owner.machine, node: owner.node, state: owner.state, events: 0, updated: 0 });
     }
+    return views;
   }
 
   private pipelines(): ReadonlyArray<Stream<unknown>> {
@@ -247,7 +309,7 @@ export class InspectionModel {
   }
 
   private progress(nodes: NodeView[], workers: WorkerView[]): Progress {
-    if (nodes.length === 0) return taskProgress(workers);
+    if (nodes.length === 0) return this.taskProgress(workers);
     let emitted = 0;
     let inFlight = 0;
     let failed = 0;
@@ -259,14 +321,34 @@ export class InspectionModel {
     return { emitted, inFlight, done: Math.max(0, emitted - inFlight - failed), failed };
   }
 
-  private record(time: number, seconds: number, totals: Totals): void {
+  /** Tasks workers finished since the inspector first saw each of them, and what they hold now. */
+  private taskProgress(workers: WorkerView[]): Progress {
+    const progress: Progress = { emitted: 0, inFlight: 0, done: 0, failed: 0 };
+    for (const worker of workers) {
+      let base = this.workerBaselines.get(worker.id);
+      if (base === undefined) this.workerBaselines.set(worker.id, (base = { done: worker.done, failed: worker.failed }));
+      progress.inFlight += worker.inFlight;
+      progress.done += worker.done - base.done;
+      progress.failed += worker.failed - base.failed;
+    }
+    progress.emitted = progress.inFlight + progress.done + progress.failed;
+    return progress;
+  }
+
+  private record(time: number, window: number, totals: Totals, first: boolean): void {
+    const rates = {
+      emitted: this.totalRates.emitted.add(time, totals.emitted, window),
+      done: this.totalRates.done.add(time, totals.done, window),
+      tasks: this.totalRates.tasks.add(time, totals.tasks, window),
+      errors: this.totalRates.errors.add(time, totals.errors, window),
+    };
+    if (first) return;
     const history = this.throughput;
-    const previous = this.previousTotals;
     history.times.push(time / 1000);
-    history.emitted.push((totals.emitted - previous.emitted) / seconds);
-    history.done.push((totals.done - previous.done) / seconds);
-    history.tasks.push((totals.tasks - previous.tasks) / seconds);
-    history.errors.push((totals.errors - previous.errors) / seconds);
+    history.emitted.push(rates.emitted);
+    history.done.push(rates.done);
+    history.tasks.push(rates.tasks);
+    history.errors.push(rates.errors);
     if (history.times.length > this.historyLength) {
       for (const series of Object.values(history)) series.shift();
     }
@@ -274,8 +356,7 @@ export class InspectionModel {
 
   private recordTask(event: TaskEvent): void {
     const { element, ...view } = event;
-    this.tasks.push(view);
-    if (this.tasks.length > RECENT_TASKS) this.tasks.shift();
+    pushBounded(this.tasks, view, RECENT_TASKS);
     this.tasksFinished++;
     if (event.ok) return;
     this.pushError({ time: event.end, worker: event.worker, element: describeValue(element), message: event.error ?? 'task failed', task: event.task, seq: event.seq });
@@ -297,31 +378,32 @@ export class InspectionModel {
       same.worker ??= view.worker;
       return;
     }
-    this.errors.push(view);
-    if (this.errors.length > RECENT_ERRORS) this.errors.shift();
+    pushBounded(this.errors, view, RECENT_ERRORS);
   }
 }
 
-/** Elements `node` received; a source receives what is emitted into it. */
-function receivedBy(node: Stream<unknown>, counters: NodeCounters): number {
-  return node.upstreams.length === 0 ? counters.out : counters.in;
+function noop(): void {}
+
+/** Puts each actor's id on the node it belongs to (a segment's scatter actor on the scatter node). */
+function linkActors(nodes: NodeView[], owners: ReadonlyMap<string, Owner>): void {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  for (const [id, owner] of owners) {
+    const node = byId.get(owner.node);
+    if (node !== undefined && !node.actors.includes(id)) node.actors.push(id);
+  }
+}
+
+/** `worker w3f…` for `worker-w3f…`, `cluster`, `connection x:4`: the machine, then what tells actors of it apart. */
+function defaultName(view: ActorView): string {
+  if (view.id === view.machine) return view.machine;
+  if (view.id.startsWith(`${view.machine}-`)) return `${view.machine} ${view.id.slice(view.machine.length + 1)}`;
+  return `${view.machine} ${view.id}`;
 }
 
 function finishedByWorkers(workers: WorkerView[]): number {
   let finished = 0;
   for (const worker of workers) finished += worker.done + worker.failed;
   return finished;
-}
-
-function taskProgress(workers: WorkerView[]): Progress {
-  const progress: Progress = { emitted: 0, inFlight: 0, done: 0, failed: 0 };
-  for (const worker of workers) {
-    progress.inFlight += worker.inFlight;
-    progress.done += worker.done;
-    progress.failed += worker.failed;
-  }
-  progress.emitted = progress.inFlight + progress.done + progress.failed;
-  return progress;
 }
 
 function copyHistory(history: ThroughputHistory): ThroughputHistory {

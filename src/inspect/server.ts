@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
 import type { Stream } from '../stream';
 import { requirePort } from '../validate';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus';
+import { liveNodes } from '../metrics/registry';
 import { toInspectTarget } from './inspect';
 import { InspectionModel, type InspectTarget, type ModelOptions } from './model';
 import { EventChannel } from './sse';
@@ -33,7 +35,9 @@ interface Asset {
 
 const STATIC_FILES: Record<string, string> = {
   '/status': 'index.html',
+  '/inspect': 'inspector.html',
   '/static/dashboard.js': 'dashboard.js',
+  '/static/inspector.js': 'inspector.js',
   '/static/dashboard.css': 'dashboard.css',
 };
 
@@ -45,8 +49,9 @@ const VENDOR_FILES: Record<string, [pkg: string, file: string]> = {
 };
 
 /**
- * Serves the live dashboard: `/status` (the page), `/api/state` (the model as JSON) and
- * `/api/events` (the model again every `interval` ms, as server-sent events).
+ * Serves the live dashboard: `/status` (the page), `/api/state` (the model as last sampled, JSON),
+ * `/api/events` (the model every `interval` ms, as server-sent events), `/inspect` (the actor
+ * inspector) with `/api/inspect?actor=<id>`, and `/metrics` (every node of this process, Prometheus text).
  */
 export async function startDashboard(target: Stream<unknown> | InspectTarget, options: DashboardOptions = {}): Promise<Dashboard> {
   const { port = 8787, host = '127.0.0.1', interval = 500, ...modelOptions } = options;
@@ -81,7 +86,8 @@ export async function startDashboard(target: Stream<unknown> | InspectTarget, op
 }
 
 function route(request: IncomingMessage, response: ServerResponse, context: { assets: Map<string, Asset>; model: InspectionModel; events: EventChannel }): void {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const path = url.pathname;
   if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'text/plain', 'method not allowed');
   if (path === '/favicon.ico') {
     response.writeHead(204);
@@ -93,7 +99,9 @@ function route(request: IncomingMessage, response: ServerResponse, context: { as
     response.end();
     return;
   }
-  if (path === '/api/state') return reply(response, 200, 'application/json', JSON.stringify(context.model.sample()));
+  if (path === '/api/state') return reply(response, 200, 'application/json', JSON.stringify(context.model.state()));
+  if (path === '/api/inspect') return reply(response, 200, 'application/json', JSON.stringify(context.model.inspector(url.searchParams.get('actor') ?? undefined)));
+  if (path === '/metrics') return reply(response, 200, PROMETHEUS_CONTENT_TYPE, renderPrometheus(liveNodes()));
   if (path === '/api/events') return context.events.add(response, { event: 'state', data: context.model.state() });
   const asset = context.assets.get(path);
   if (asset === undefined) return reply(response, 404, 'text/plain', 'not found');

@@ -35,9 +35,26 @@ export interface TaskEvent {
   error?: string;
 }
 
+/** One protocol message between a segment's scatter, a worker and the segment's gather (the inspector's sequence diagram). */
+export interface MessageEvent {
+  /** Epoch milliseconds. */
+  time: number;
+  kind: 'tasks' | 'results' | 'credit';
+  /** The xstate ids of the actors at both ends: `scatter-<segment>`, `worker-<id>`, `gather-<segment>`. */
+  from: string;
+  to: string;
+  segment: string;
+  /** Tasks or results in the batch, or credits granted. */
+  count: number;
+  /** What a person reads on the arrow: `inc #4..#11`, `results #4 (1 failed)`, `credit +8`. */
+  label: string;
+}
+
 export interface TaskFeed {
   /** Calls `listener` with every finished task; returns the unsubscribe function. */
   onTask(listener: (event: TaskEvent) => void): () => void;
+  /** Calls `listener` with every task batch, result batch and credit grant, if the feed sees messages. */
+  onMessage?(listener: (event: MessageEvent) => void): () => void;
 }
 
 export type WorkerStatus = 'alive' | 'gone';
@@ -54,6 +71,8 @@ export interface WorkerView extends WorkerInfo {
  */
 export class WorkerRoster {
   private readonly known = new Map<string, WorkerView>();
+  /** The last gap between two heartbeats of each worker (ms). */
+  private readonly gaps = new Map<string, number>();
 
   constructor(private readonly goneAfter: number) {}
 
@@ -61,14 +80,24 @@ export class WorkerRoster {
     const present = new Set<string>();
     for (const info of listed) {
       present.add(info.id);
+      const before = this.known.get(info.id)?.lastHeartbeat;
+      if (before !== undefined && info.lastHeartbeat > before) this.gaps.set(info.id, info.lastHeartbeat - before);
       const heartbeatAge = Math.max(0, now - info.lastHeartbeat);
       this.known.set(info.id, { ...info, heartbeatAge, status: heartbeatAge > this.goneAfter ? 'gone' : 'alive' });
     }
     for (const [id, view] of this.known) {
       if (present.has(id)) continue;
+      this.gaps.delete(id);
       this.known.set(id, { ...view, inFlight: 0, heartbeatAge: Math.max(0, now - view.lastHeartbeat), status: 'gone' });
     }
     return [...this.known.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The longest last gap between two heartbeats of a listed worker (0 before any second heartbeat). */
+  heartbeatPeriod(): number {
+    let longest = 0;
+    for (const gap of this.gaps.values()) longest = Math.max(longest, gap);
+    return longest;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TaskEvent } from '../../src';
+import type { MessageEvent } from '../../src/inspect/workers';
 import { BusTaskFeed } from '../../src/inspect/bus-tasks';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
@@ -45,5 +46,36 @@ describe('BusTaskFeed', () => {
     expect(events.map((e) => [e.seq, e.task])).toEqual([[1, 'inc']]);
     await expect(bus.request('rivulet.tasks.default', {}, { timeout: 100 })).rejects.toThrow('no responders');
     await bus.close();
+  });
+
+  test('tells the tasks a result answers, the result batch, capacity credits and credit grants as messages between the actors at both ends', async () => {
+    const bus = new InProcessBus();
+    const control = new InProcessBus();
+    const feed = new BusTaskFeed('rivulet', () => 7);
+    feed.attach(bus);
+    feed.attachControl(control);
+    const messages: MessageEvent[] = [];
+    const stop = feed.onMessage((event) => messages.push(event));
+    bus.publish(REPLY, {
+      v: PROTOCOL_VERSION,
+      worker: 'w1',
+      results: [
+        { seq: 4, attempt: 0, ok: false, task: 'inc', error: { name: 'Error', message: 'no' }, ms: 2 },
+        { seq: 5, attempt: 1, ok: true, values: [1], task: 'inc', ms: 1 },
+      ],
+    });
+    bus.publish('rivulet.credit.pool.default', { v: PROTOCOL_VERSION, worker: 'w1', free: 2 });
+    control.publish('rivulet.credit.segment.p1', { v: PROTOCOL_VERSION, credits: 1 });
+    expect(messages).toEqual([
+      { time: 5, kind: 'tasks', from: 'scatter-p1', to: 'worker-w1', segment: 'p1', count: 2, label: 'inc #4..#5 (1 re-sent)' },
+      { time: 7, kind: 'results', from: 'worker-w1', to: 'gather-p1', segment: 'p1', count: 2, label: 'results #4..#5 (1 failed)' },
+      { time: 7, kind: 'credit', from: 'worker-w1', to: 'scatter', segment: 'default', count: 2, label: 'capacity +2' },
+      { time: 7, kind: 'credit', from: 'gather-p1', to: 'scatter-p1', segment: 'p1', count: 1, label: 'credit +1' },
+    ]);
+    stop();
+    control.publish('rivulet.credit.segment.p1', { v: PROTOCOL_VERSION, credits: 1 });
+    expect(messages).toHaveLength(4);
+    await bus.close();
+    await control.close();
   });
 });

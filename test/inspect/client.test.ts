@@ -36,6 +36,26 @@ describe('inspecting a distributed client', () => {
     expect(last.graph.nodes.map((n) => n.label)).toContain('<numbers; Stream>');
   });
 
+  test('without a pipelines option it finds every pipeline that uses the client, and only those', async () => {
+    client = new Client();
+    const other = new Client();
+    const first = new Stream<number>({ name: 'first' });
+    first.scatter({ client }).map((x: number) => x + 1).gather().sinkToList();
+    const second = new Stream<number>({ name: 'second' });
+    second.scatter({ client }).map((x: number) => x * 2).gather().sinkToList();
+    const elsewhere = new Stream<number>({ name: 'elsewhere' });
+    elsewhere.scatter({ client: other }).map((x: number) => x).gather().sinkToList();
+    const local = new Stream<number>({ name: 'local' });
+    local.sinkToList();
+    const samples: DashboardState[] = [];
+    const stop = inspectClient(client, { sample: (state) => samples.push(state) }, { interval: 10 });
+    await waitFor(() => samples.length > 0, 5000, 'a sample');
+    stop();
+    await other.close();
+    const ids = (samples.at(-1) as DashboardState).graph.nodes.map((node) => node.id).sort((a, b) => a - b);
+    expect(ids).toEqual([...first.graph(), ...second.graph()].map((node) => node.id).sort((a, b) => a - b));
+  });
+
   test('startClientDashboard serves the same model', async () => {
     client = new Client();
     const dashboard = await startClientDashboard(client, { port: 0 });

@@ -6,6 +6,7 @@ import { Client, Stream, startClientDashboard, startDashboard, type Dashboard } 
 import { launchBrowser } from '../support/browser';
 import { ControlledWorkers } from '../support/controlled-workers';
 import { slowInc } from '../support/dashboard-tasks';
+import { sleep } from '../support/sleep';
 import { NatsServer } from '../support/nats-server';
 import { startWorkerProcess, workerReady } from '../support/worker-process';
 
@@ -16,8 +17,8 @@ declare const document: {
 };
 
 const BUILD = join(__dirname, '..', '..', 'build');
-/** `DASHBOARD_SCREENSHOT=docs/dashboard.png` renews the README's screenshot from the NATS run. */
-const NATS_SCREENSHOT = process.env.DASHBOARD_SCREENSHOT ?? join(BUILD, 'dashboard-nats.png');
+/** `RIVULET_SCREENSHOTS=1` renews the README's screenshot (docs/dashboard.png) from the client dashboard run. */
+const DASHBOARD_SCREENSHOT = process.env.RIVULET_SCREENSHOTS === '1' ? join(__dirname, '..', '..', 'docs', 'dashboard.png') : join(BUILD, 'dashboard-client.png');
 const WAIT = { timeout: 8000 };
 
 /** Collects uncaught page errors and console errors (failed requests included). */
@@ -161,9 +162,99 @@ describe('dashboard of a NATS deployment in headless chromium', () => {
     await page.waitForFunction((min) => Number(document.querySelector('#progress-done')?.getAttribute('data-value')) > min + 50, doneBefore, { timeout: 10000 });
     expect(await page.$$eval('#workers tr[data-status="alive"]', (rows) => rows.length)).toBe(ids.length - 1);
     expect(await page.$$eval('#errors tbody tr', (rows) => rows.length)).toBeGreaterThan(0);
-    await screenshot(page, NATS_SCREENSHOT);
+    await screenshot(page, join(BUILD, 'dashboard-nats.png'));
     emitting = false;
     await feeding;
+    expect(pageErrors).toEqual([]);
+  }, 40000);
+});
+
+interface DrawnNode {
+  label: string;
+  in: number;
+  out: number;
+  rate: number;
+}
+
+function drawnNodes(page: Page): Promise<DrawnNode[]> {
+  return page.$$eval('#graph g[data-node-id]', (groups) =>
+    groups.map((group) => ({
+      label: group.querySelector('text.label')?.textContent ?? '',
+      in: Number(group.getAttribute('data-in')),
+      out: Number(group.getAttribute('data-out')),
+      rate: Number(group.getAttribute('data-rate')),
+    })),
+  );
+}
+
+function headerValue(page: Page, id: string): Promise<number> {
+  return page.$eval(`#${id}`, (node) => Number(node.getAttribute('data-value')));
+}
+
+describe('a client dashboard without a pipelines option, in headless chromium', () => {
+  const TOTAL = 900;
+  /** Elements per second the test feeds (a steady pace, so the average over the run is the rate). */
+  const RATE = 300;
+  let client: Client | undefined;
+  let browser: Browser | undefined;
+
+  afterEach(async () => {
+    await browser?.close();
+    await client?.close();
+  });
+
+  test('finds the pipeline by itself: every node by name, rates that match the emitted count, counts that add up', async () => {
+    client = new Client();
+    const source = new Stream<number>({ name: 'numbers' });
+    const results = source
+      .scatter({ client })
+      .map(async function enrich(x: number) {
+        await sleep(5);
+        return x * 2;
+      })
+      .buffer(8)
+      .gather();
+    results.sink(function store() {});
+    const url = await client.dashboard({ port: 0, interval: 200 });
+    const launching = launchBrowser();
+    await client.whenReady();
+    browser = await launching;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const pageErrors: string[] = [];
+    watchErrors(page, pageErrors);
+    await page.goto(url, WAIT);
+
+    const labels = source.graph().map(String).sort();
+    await page.waitForFunction((count) => document.querySelectorAll('#graph g[data-node-id]').length === count, labels.length, WAIT);
+    expect((await drawnNodes(page)).map((node) => node.label).sort()).toEqual(labels);
+
+    const started = Date.now();
+    let sent = 0;
+    const feeding = (async () => {
+      while (sent < TOTAL && Date.now() - started < 20_000) {
+        const due = Math.min(TOTAL, Math.floor(((Date.now() - started) * RATE) / 1000));
+        while (sent < due) await source.emit(sent++);
+        await sleep(10);
+      }
+    })();
+    await page.waitForFunction(
+      (least) => Number(document.querySelector('#progress-emitted')?.getAttribute('data-value')) >= least,
+      Math.round(TOTAL * 0.7),
+      { timeout: 15000 },
+    );
+    const average = (sent * 1000) / (Date.now() - started);
+    const drawn = await drawnNodes(page);
+    const sourceRate = drawn.find((node) => node.label === String(source))?.rate ?? 0;
+    expect(Math.abs(sourceRate / average - 1)).toBeLessThanOrEqual(0.2);
+    expect(drawn.filter((node) => node.rate === 0).map((node) => node.label)).toEqual([]);
+
+    await feeding;
+    await source.drain();
+    await page.waitForFunction((total) => Number(document.querySelector('#progress-done')?.getAttribute('data-value')) === total, TOTAL, WAIT);
+    const counts = new Map((await drawnNodes(page)).map((node) => [node.label, [node.in, node.out]]));
+    expect(source.graph().map((node) => [String(node), counts.get(String(node))])).toEqual(source.graph().map((node) => [String(node), [TOTAL, node.downstreams.length === 0 ? 0 : TOTAL]]));
+    expect([await headerValue(page, 'progress-emitted'), await headerValue(page, 'progress-in-flight'), await headerValue(page, 'progress-failed')]).toEqual([TOTAL, 0, 0]);
+    await screenshot(page, DASHBOARD_SCREENSHOT);
     expect(pageErrors).toEqual([]);
   }, 40000);
 });

@@ -1,5 +1,4 @@
 import { PipelineError, Stream } from '../../src';
-import { isCounted } from '../../src/inspect/counters';
 import { graphOf, renderGraph } from '../../src/inspect/graph';
 import { InspectionModel } from '../../src/inspect/model';
 import { ControlledWorkers } from '../support/controlled-workers';
@@ -39,11 +38,11 @@ describe('inspection model', () => {
     model.close();
   });
 
-  test('rates are elements per second between samples; history keeps the last samples', () => {
+  test('rates are elements per second over the rate window; history keeps the last samples', () => {
     const clock = manualClock();
     const source = new Stream<number>();
     source.sinkToList();
-    const model = new InspectionModel({ pipelines: [source] }, { now: clock.now, history: 2 });
+    const model = new InspectionModel({ pipelines: [source] }, { now: clock.now, history: 2, rateWindow: 500 });
     for (let round = 1; round <= 3; round++) {
       for (let i = 0; i < 50 * round; i++) source.emit(i);
       clock.advance(500);
@@ -53,6 +52,41 @@ describe('inspection model', () => {
     expect(state.graph.nodes.map((n) => n.rate)).toEqual([300, 300]);
     expect(state.throughput.emitted).toEqual([200, 300]);
     expect(state.throughput.times).toEqual([1_001_000, 1_001_500].map((ms) => ms / 1000));
+    model.close();
+  });
+
+  test('reading the state between samples changes no rate and adds no history point', () => {
+    const clock = manualClock();
+    const source = new Stream<number>();
+    source.sinkToList();
+    const model = new InspectionModel({ pipelines: [source] }, { now: clock.now, rateWindow: 500 });
+    for (let i = 0; i < 20; i++) source.emit(i);
+    clock.advance(500);
+    model.sample();
+    for (let i = 0; i < 20; i++) source.emit(i);
+    clock.advance(5);
+    const read = model.state();
+    model.inspector();
+    clock.advance(495);
+    const { throughput, graph } = model.sample();
+    expect(read.throughput.emitted).toEqual([40]);
+    expect(throughput.emitted).toEqual([40, 40]);
+    expect(graph.nodes[0].rate).toBe(40);
+    model.close();
+  });
+
+  test('counts that move once per heartbeat give a steady rate, not a sawtooth', () => {
+    const clock = manualClock();
+    const workers = new ControlledWorkers(clock.now);
+    workers.join('w1');
+    const model = new InspectionModel({ workers }, { now: clock.now, rateWindow: 500 });
+    let seq = 0;
+    for (let tick = 1; tick <= 12; tick++) {
+      clock.advance(500);
+      if (tick % 2 === 0) for (let i = 0; i < 8; i++) workers.finish('w1', 'inc', seq++);
+      model.sample();
+    }
+    expect(model.state().throughput.tasks.slice(-6)).toEqual([8, 8, 8, 8, 8, 8]);
     model.close();
   });
 
@@ -75,28 +109,45 @@ describe('inspection model', () => {
     model.close();
   });
 
-  test('nodes connected later are picked up at the next sample', () => {
+  test('nodes connected later are picked up at the next sample with every element they received', () => {
     const source = new Stream<number>();
     source.sinkToList();
     const model = new InspectionModel({ pipelines: () => [source] });
+    source.emit(0);
     const late = source.map(inc);
     late.sinkToList();
     source.emit(1);
-    expect(model.sample().graph.nodes.find((n) => n.id === late.id)).toEqual(expect.objectContaining({ in: 0 }));
-    source.emit(2);
     expect(model.sample().graph.nodes.find((n) => n.id === late.id)).toEqual(expect.objectContaining({ in: 1, out: 1 }));
+    source.emit(2);
+    expect(model.sample().graph.nodes.find((n) => n.id === late.id)).toEqual(expect.objectContaining({ in: 2, out: 2 }));
     model.close();
   });
 
-  test('actors: every node lifecycle actor with its state and last event', () => {
+  test('actors: every node lifecycle actor, named after its node, with its state and last event', () => {
+    const source = new Stream<number>({ name: 'numbers' });
+    const sink = source.sink(function store() {});
+    const model = new InspectionModel({ pipelines: [source] });
+    source.emit(1);
+    const actors = model.sample().actors;
+    expect(actors.find((a) => a.sessionId === sink.actorId)).toEqual(expect.objectContaining({ id: `node-${sink.id}`, name: 'sink: store', node: sink.id, machine: 'node', state: 'running', lastEvent: 'ACTIVATE', events: 1 }));
+    expect(actors.find((a) => a.sessionId === source.actorId)).toEqual(expect.objectContaining({ name: 'numbers; Stream', node: source.id, state: 'running' }));
+    expect(model.state().graph.nodes.map((n) => n.actors)).toEqual([[`node-${source.id}`], [`node-${sink.id}`]]);
+    sink.destroy();
+    expect(model.sample().actors.find((a) => a.sessionId === sink.actorId)).toEqual(expect.objectContaining({ state: 'stopped', lastEvent: 'STOP', events: 2 }));
+    model.close();
+  });
+
+  test('the inspector view: an actor with its machine and timeline', () => {
     const source = new Stream<number>();
     const sink = source.sink(() => undefined);
     const model = new InspectionModel({ pipelines: [source] });
     source.emit(1);
-    sink.destroy();
-    const actors = model.sample().actors;
-    expect(actors.find((a) => a.sessionId === sink.actorId)).toEqual(expect.objectContaining({ id: `node-${sink.id}`, state: 'stopped', lastEvent: 'STOP', events: 2 }));
-    expect(actors.find((a) => a.sessionId === source.actorId)).toEqual(expect.objectContaining({ state: 'running', lastEvent: 'ACTIVATE' }));
+    model.sample();
+    const { selected, actors } = model.inspector(`node-${sink.id}`);
+    expect(actors.length).toBeGreaterThanOrEqual(2);
+    expect(selected?.timeline.map(({ event, state }) => [event, state])).toEqual([['ACTIVATE', 'running']]);
+    expect(selected?.machine?.states).toEqual(['idle', 'running', 'paused', 'finished', 'draining', 'stopped', 'failed']);
+    expect(selected?.machine?.transitions).toContainEqual({ from: 'idle', to: 'running', event: 'ACTIVATE' });
     model.close();
   });
 
@@ -158,15 +209,17 @@ describe('inspection model', () => {
     model.close();
   });
 
-  test('close() removes every counting wrapper and stops listening', () => {
+  test('after close() the state stays as last sampled and nothing more is recorded', () => {
     const source = new Stream<number>();
-    source.map(inc).sinkToList();
+    source.map(inc).sink(() => {
+      throw new Error('late');
+    });
     const model = new InspectionModel({ pipelines: [source] });
-    expect(source.graph().every(isCounted)).toBe(true);
+    const last = model.sample();
     model.close();
-    expect(source.graph().some(isCounted)).toBe(false);
-    model.sample();
-    expect(source.graph().some(isCounted)).toBe(false);
+    expect(() => source.emit(1)).toThrow('late');
+    expect(model.sample()).toBe(last);
+    expect(model.state().errors).toEqual([]);
   });
 
   test('the state is plain JSON', () => {

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { ArgumentRangeError, Stream, startDashboard, type Dashboard, type DashboardState } from '../../src';
 import { formatEvent } from '../../src/inspect/sse';
+import { parsePrometheus, valueOf } from '../support/prometheus';
 
 function inc(x: number): number {
   return x + 1;
@@ -88,6 +89,30 @@ describe('dashboard server', () => {
     expect((await get(`${base}/favicon.ico`)).status).toBe(204);
     expect((await get(`${base}/../package.json`)).status).toBe(404);
     expect((await get(`${base}/api/state`, 'POST')).status).toBe(405);
+  });
+
+  test('/metrics serves every node of the process as Prometheus text', async () => {
+    const source = new Stream<number>({ name: 'numbers' });
+    const mapped = source.map(inc);
+    mapped.sinkToList();
+    for (let i = 0; i < 3; i++) source.emit(i);
+    dashboard = await startDashboard(source, { port: 0 });
+    const response = await get(dashboard.url.replace('/status', '/metrics'));
+    expect([response.status, response.type]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8']);
+    const series = parsePrometheus(response.body);
+    expect(valueOf(series, 'rivulet_node_in_total', { node: 'map: inc', node_id: String(mapped.id) })).toBe(3);
+    expect(valueOf(series, 'rivulet_node_out_total', { node: 'numbers; Stream', node_id: String(source.id) })).toBe(3);
+  });
+
+  test('/api/state is the last sample: reading it takes none', async () => {
+    const source = new Stream<number>();
+    source.sinkToList();
+    dashboard = await startDashboard(source, { port: 0, interval: 60_000 });
+    const base = dashboard.url.replace('/status', '');
+    source.emit(1);
+    const states: DashboardState[] = [];
+    for (let i = 0; i < 3; i++) states.push(JSON.parse((await get(`${base}/api/state`)).body) as DashboardState);
+    expect(states.map((state) => [state.time, state.throughput.times.length, state.graph.nodes[0].out])).toEqual([0, 1, 2].map(() => [states[0].time, 0, 0]));
   });
 
   test('/api/events streams the model live while elements flow', async () => {

@@ -25,6 +25,8 @@
 
   let graphShape = '';
   let chart = null;
+  /** Actors by id as of the last state (names for the graph's tooltips). */
+  let actorsById = new Map();
 
   function element(tag, attributes, text) {
     const node = document.createElementNS(SVG, tag);
@@ -40,7 +42,13 @@
   }
 
   function formatRate(value) {
+    if (value > 0 && value < 10) return value.toFixed(1) + '/s';
     return formatCount(value) + '/s';
+  }
+
+  /** The inspector page for an actor. */
+  function inspectorLink(actorId) {
+    return '/inspect?actor=' + encodeURIComponent(actorId);
   }
 
   function renderLegend() {
@@ -80,7 +88,11 @@
     }
     for (const node of graph.nodes) {
       const box = layout.node(String(node.id));
-      const group = element('g', { class: 'node', 'data-node-id': node.id, transform: `translate(${box.x - NODE_WIDTH / 2},${box.y - NODE_HEIGHT / 2})` });
+      const group = element('g', { class: 'node', id: 'node-' + node.id, 'data-node-id': node.id, transform: `translate(${box.x - NODE_WIDTH / 2},${box.y - NODE_HEIGHT / 2})` });
+      group.addEventListener('click', () => {
+        const actors = group.getAttribute('data-actors');
+        if (actors) window.location.href = inspectorLink(actors.split(' ').pop());
+      });
       group.append(element('rect', { width: NODE_WIDTH, height: NODE_HEIGHT }));
       group.append(element('text', { class: 'label', x: 8, y: 18 }, node.label));
       group.append(element('text', { class: 'counts', x: 8, y: 34 }));
@@ -103,11 +115,18 @@
       group.setAttribute('data-state', node.state);
       group.setAttribute('data-in', node.in);
       group.setAttribute('data-out', node.out);
+      group.setAttribute('data-rate', node.rate);
+      group.setAttribute('data-actors', node.actors.join(' '));
+      group.classList.toggle('highlight', window.location.hash === '#node-' + node.id);
       group.querySelector('rect').setAttribute('fill', STATE_COLORS[node.state] || STATE_COLORS.idle);
       const counts = group.querySelectorAll('text.counts');
       counts[0].textContent = `in ${formatCount(node.in)}  out ${formatCount(node.out)}  pending ${node.pending}` + (node.errors ? `  errors ${node.errors}` : '');
       counts[1].textContent = `${formatRate(node.rate)}  ${node.state}` + (node.credits === undefined ? '' : `  credits ${node.credits}`);
-      group.querySelector('title').textContent = `${node.label} (${node.kind}, actor ${node.actorId})`;
+      const actors = node.actors.map((id) => {
+        const actor = actorsById.get(id);
+        return actor === undefined ? id : `${actor.name} (${actor.state})`;
+      });
+      group.querySelector('title').textContent = `${node.label}: ${node.kind}\nactors: ${actors.join(', ')}\nclick to inspect`;
     }
   }
 
@@ -162,9 +181,20 @@
     fillTable('errors', recent, (e) => [[new Date(e.time).toLocaleTimeString()], [where(e)], [e.element], [e.task === undefined ? '' : `${e.task}${e.seq === undefined ? '' : ' #' + e.seq}`], [e.message]]);
   }
 
+  /** The actors of the drawn pipelines first, most recently active first; a row opens the inspector and marks its node. */
   function renderActors(actors) {
-    const recent = actors.slice().sort((a, b) => b.updated - a.updated).slice(0, MAX_ROWS);
-    fillTable('actors', recent, (a) => [[a.id], [a.state], [a.events, 'num'], [a.lastEvent || '']], (tr, a) => tr.setAttribute('data-actor', a.id));
+    actorsById = new Map(actors.map((a) => [a.id, a]));
+    const order = (a) => (a.node === undefined ? 1 : 0);
+    const rows = actors.slice().sort((a, b) => order(a) - order(b) || b.updated - a.updated).slice(0, MAX_ROWS);
+    fillTable('actors', rows, (a) => [[a.name], [a.machine], [a.state], [a.events, 'num'], [a.lastEvent || '']], (tr, a) => {
+      tr.setAttribute('data-actor', a.id);
+      tr.className = 'link';
+      tr.title = 'inspect ' + a.name;
+      tr.addEventListener('click', () => (window.location.href = inspectorLink(a.id)));
+      if (a.node === undefined) return;
+      tr.addEventListener('mouseenter', () => document.getElementById('node-' + a.node)?.classList.add('hover'));
+      tr.addEventListener('mouseleave', () => document.getElementById('node-' + a.node)?.classList.remove('hover'));
+    });
   }
 
   /**
@@ -254,10 +284,10 @@
 
   function render(state) {
     renderProgress(state.progress);
+    renderActors(state.actors);
     renderGraph(state.graph);
     renderWorkers(state.workers);
     renderErrors(state.errors);
-    renderActors(state.actors);
     renderTasks(state.tasks, state.workers, state.time);
     renderThroughput(state.throughput);
     document.body.setAttribute('data-updated', String(state.time));
