@@ -71,7 +71,7 @@ describe('the actor inspector in headless chromium', () => {
     expect(await texts(page, '#actor-list li .name')).toEqual(expect.arrayContaining(['orders; Stream', 'scatter', 'map: enrich', 'scatter: enrich', 'gather: enrich', 'sink: store']));
     await page.click('#actor-list li[data-actor-id^="scatter-"]');
     await page.waitForFunction(() => document.querySelectorAll('#machine g.state').length > 0, undefined, WAIT);
-    expect((await page.$$eval('#machine g.state', (groups) => groups.map((g) => g.getAttribute('data-state')))).sort()).toEqual(['*', 'deciding', 'dispatching', 'draining', 'saturated', 'waitingForWorkers']);
+    expect((await page.$$eval('#machine g.state', (groups) => groups.map((g) => g.getAttribute('data-state')))).sort()).toEqual(['*', 'deciding', 'dispatching', 'draining', 'missingTasks', 'saturated', 'waitingForWorkers']);
     await page.waitForFunction(() => document.querySelector('#machine g.state.current') !== null, undefined, WAIT);
     const current = await page.$eval('#machine g.state.current', (group) => group.getAttribute('data-state'));
     expect(['dispatching', 'saturated']).toContain(current);
