@@ -391,6 +391,17 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(dispatch.pendingElements).toBe(0);
   });
 
+  test('once its task bus closed for good, the segment sends nothing more (no busy loop); abandon() fails the waiting element', async () => {
+    const dispatch = segment();
+    await bus.close();
+    expect(dispatch.submit(0, chain())).toBeUndefined();
+    for (let i = 0; i < 10; i++) await settle();
+    expect(dispatch.resent).toBe(0);
+    const gaveUp = new Error('close timed out');
+    dispatch.abandon(gaveUp);
+    expect(output.errors).toEqual([{ element: 0, error: gaveUp }]);
+  });
+
   test('a forged result with a value count a map chain cannot produce is refused; the real result is delivered', async () => {
     const errorLog = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
