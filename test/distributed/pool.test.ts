@@ -105,6 +105,13 @@ describe('the worker pool as a NATS queue group (real nats-server, real rivulet 
     return errorLog.mock.calls.map((args) => args.join(' ')).filter((line) => line.includes(otherVersionId) && line.includes(about));
   }
 
+  /** `scatter().map(step).buffer(credits).gather()` on the pool: its source, results and errors. */
+  function pipeline<T, R>(step: (x: T) => R, credits: number): { source: Stream<T>; out: Awaited<R>[]; errors: PipelineError[] } {
+    const source = new Stream<T>();
+    const gathered = source.scatter({ client }).map(step).buffer(credits).gather();
+    return { source, out: gathered.sinkToList(), errors: gathered.errors.sinkToList() };
+  }
+
   afterAll(async () => {
     await client?.close({ timeout: 1000 }).catch(() => {});
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -142,39 +149,22 @@ describe('the worker pool as a NATS queue group (real nats-server, real rivulet 
     expect(out).toEqual(Array.from({ length: n + 1 }, (_, i) => i));
   }, TEST_TIMEOUT);
 
-  test('a worker whose tasks module lacks the task never gets it: all 200 elements succeed on the one that has it', async () => {
-    const source = new Stream<number>();
-    const gathered = source.scatter({ client }).map(double).buffer(16).gather();
-    const out = gathered.sinkToList();
-    const errors = gathered.errors.sinkToList();
+  test.each([
+    { what: 'whose tasks module lacks the task', step: double, expected: (i: number) => 2 * i, refusal: "has no task 'double'" },
+    { what: 'with another function registered under the same name', step: inc, expected: (i: number) => i + 1, refusal: "has task 'inc' in version" },
+  ])('a worker $what never runs it: all 200 elements succeed with the values of the pipeline\'s version', async ({ step, expected, refusal }) => {
+    const { source, out, errors } = pipeline(step, 16);
     const refused = await emitAll(source, Array.from({ length: 200 }, (_, i) => i));
     await source.drain();
     expect(refused).toEqual([]);
     expect(errors).toEqual([]);
-    expect(out).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i));
-    expect(refusalLines("has no task 'double'").length).toBeLessThanOrEqual(1);
-  }, TEST_TIMEOUT);
-
-  test('a worker with another function registered under the same name never runs it: every value comes from the same version', async () => {
-    const source = new Stream<number>();
-    const gathered = source.scatter({ client }).map(inc).buffer(16).gather();
-    const out = gathered.sinkToList();
-    const errors = gathered.errors.sinkToList();
-    const refused = await emitAll(source, Array.from({ length: 200 }, (_, i) => i));
-    await source.drain();
-    expect(refused).toEqual([]);
-    expect(errors).toEqual([]);
-    expect(out).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-    const other = client.workers().find((info) => info.id === otherVersionId);
-    expect(other).toMatchObject({ done: 0, failed: 0 });
-    expect(refusalLines("has task 'inc' in version").length).toBeLessThanOrEqual(1);
+    expect(out).toEqual(Array.from({ length: 200 }, (_, i) => expected(i)));
+    expect(client.workers().find((info) => info.id === otherVersionId)).toMatchObject({ done: 0, failed: 0 });
+    expect(refusalLines(refusal).length).toBeLessThanOrEqual(1);
   }, TEST_TIMEOUT);
 
   test('four 600 KB elements emitted together (one batch over max_payload) all succeed', async () => {
-    const source = new Stream<string>();
-    const gathered = source.scatter({ client }).map(sizeOf).buffer(8).gather();
-    const out = gathered.sinkToList();
-    const errors = gathered.errors.sinkToList();
+    const { source, out, errors } = pipeline(sizeOf, 8);
     const elements = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(600_000));
     const emits = elements.map((element) => source.emit(element));
     await Promise.all(emits);
@@ -184,10 +174,7 @@ describe('the worker pool as a NATS queue group (real nats-server, real rivulet 
   }, TEST_TIMEOUT);
 
   test('one element over max_payload fails alone with its own error; the others of its batch succeed', async () => {
-    const source = new Stream<string>();
-    const gathered = source.scatter({ client }).map(sizeOf).buffer(8).gather();
-    const out = gathered.sinkToList();
-    const errors = gathered.errors.sinkToList();
+    const { source, out, errors } = pipeline(sizeOf, 8);
     const tooLarge = 'x'.repeat(MAX_PAYLOAD + 1000);
     const emits = ['a', 'bb', tooLarge, 'dddd'].map((element) => source.emit(element));
     await Promise.all(emits);
@@ -200,10 +187,7 @@ describe('the worker pool as a NATS queue group (real nats-server, real rivulet 
   }, TEST_TIMEOUT);
 
   test('four 600 KB results finishing together (one result batch over max_payload) all arrive', async () => {
-    const source = new Stream<number>();
-    const gathered = source.scatter({ client }).map(bulky).buffer(8).gather();
-    const out = gathered.sinkToList();
-    const errors = gathered.errors.sinkToList();
+    const { source, out, errors } = pipeline(bulky, 8);
     await Promise.all([1, 2, 3, 4].map(() => source.emit(600_000)));
     await source.drain();
     expect(errors).toEqual([]);
