@@ -231,10 +231,14 @@ export class Segment implements DirectoryListener {
     owner?.resolve();
   }
 
-  /** Moves ready entries into this turn's batches while workers have room and order allows. */
+  /**
+   * Moves ready entries into this turn's batches while workers have room and order allows. A
+   * closed bus never opens again: its entries wait for `abandon()` (a send would requeue them at
+   * once, a busy loop).
+   */
   private sendReady(): void {
     const bus = this.options.bus();
-    if (this.parked || bus === undefined || this.ready.length === 0) return;
+    if (this.parked || bus === undefined || bus.status === 'closed' || this.ready.length === 0) return;
     let kept = 0;
     for (const entry of this.ready) {
       if (!this.maySend(entry)) {

@@ -1,0 +1,419 @@
+/**
+ * Segment on an in-process bus, with a worker the test drives by hand (it joins the queue group
+ * for one message, acknowledges and answers when told) and a clock that moves only when the test
+ * advances it: order, duplicates, parking, leases, backoff, closing and forged results, all
+ * without a real worker or a real timer.
+ */
+import { type SegmentOptions, type SegmentOutput, Segment } from '../../../src/distributed/client/segment';
+import { WorkerDirectory } from '../../../src/distributed/client/worker-directory';
+import { CompiledChain } from '../../../src/distributed/compiled-chain';
+import { PROTOCOL_VERSION, type CapacityCredit, type Heartbeat, type RefusalReason, type ResultBatch, type TaskAck, type TaskBatch, type WireResult } from '../../../src/distributed/protocol';
+import { Subjects } from '../../../src/distributed/subjects';
+import { NO_POLICY, type ResolvedPolicy } from '../../../src/distributed/task-policy';
+import { ClientClosingError } from '../../../src/errors';
+import type { Emitted } from '../../../src/stream';
+import { InProcessBus } from '../../../src/transport/in-process-bus';
+import type { Subscription } from '../../../src/transport/bus';
+import { isPending } from '../../support/is-pending';
+import { ManualScheduler } from '../../support/manual-scheduler';
+
+const LEASE = 10_000;
+const ACCEPT_TIMEOUT = 2_000;
+const SWEEP = 250;
+
+/** A batch as the worker got it, with the reply inbox its acknowledgement goes to. */
+interface Delivery {
+  readonly batch: TaskBatch;
+  readonly reply: string;
+}
+
+/** A pool member the test drives: it holds a queue-group membership for one message at a time. */
+class HandDrivenWorker {
+  readonly deliveries: Delivery[] = [];
+  private membership: Subscription | undefined = undefined;
+
+  constructor(
+    private readonly bus: InProcessBus,
+    private readonly subjects: Subjects,
+    readonly id: string,
+  ) {}
+
+  /** Joins the queue group for one message, as a worker with room does. */
+  join(): void {
+    this.membership = this.bus.subscribe(this.subjects.tasks, (message) => this.deliveries.push({ batch: message.data as TaskBatch, reply: message.reply as string }), {
+      queue: this.subjects.pool,
+      max: 1,
+    });
+  }
+
+  leave(): void {
+    this.membership?.unsubscribe();
+  }
+
+  /** The worker's capacity credit: it has room again. */
+  credit(): void {
+    this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: 1 } satisfies CapacityCredit);
+  }
+
+  heartbeat(interval: number): void {
+    const beat: Heartbeat = { v: PROTOCOL_VERSION, id: this.id, pool: this.subjects.pool, capacity: 1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval, tasks: { inc: 'v1' }, free: 1 };
+    this.bus.publish(this.subjects.heartbeat, beat);
+  }
+
+  get last(): Delivery {
+    return this.deliveries[this.deliveries.length - 1];
+  }
+
+  /** The (seq, attempt) pairs of a delivery. */
+  sent(delivery: Delivery = this.last): Array<[number, number]> {
+    return delivery.batch.tasks.map((task) => [task.seq, task.attempt]);
+  }
+
+  ack(delivery: Delivery = this.last, refused: number[] = [], reason?: RefusalReason): void {
+    const ack: TaskAck = { v: PROTOCOL_VERSION, worker: this.id, refused, ...(reason === undefined ? {} : { reason }) };
+    this.bus.publish(delivery.reply, ack);
+  }
+
+  results(delivery: Delivery, results: WireResult[]): void {
+    this.bus.publish(delivery.batch.reply, { v: PROTOCOL_VERSION, worker: this.id, results } satisfies ResultBatch);
+  }
+
+  succeed(seq: number, attempt: number, values: unknown[] = [`r${seq}`], delivery: Delivery = this.last): void {
+    this.results(delivery, [{ seq, attempt, ok: true, values }]);
+  }
+
+  fail(seq: number, attempt: number, delivery: Delivery = this.last): void {
+    this.results(delivery, [{ seq, attempt, ok: false, task: 'inc', error: { name: 'Error', message: `attempt ${attempt} failed` } }]);
+  }
+}
+
+/** The gather node side: what reached downstream and what went to `errors`. */
+class RecordingOutput implements SegmentOutput {
+  readonly values: unknown[] = [];
+  readonly errors: Array<{ element: unknown; error: unknown }> = [];
+
+  emit(value: unknown): Emitted {
+    this.values.push(value);
+    return undefined;
+  }
+
+  reportError(element: unknown, error: unknown): void {
+    this.errors.push({ element, error });
+  }
+
+  segmentHolds(): void {}
+
+  segmentReleased(): void {}
+
+  finished(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  toString(): string {
+    return '<gather>';
+  }
+}
+
+/**
+ * Lets the segment act on what just happened: its reactions to settled requests run as microtasks
+ * and may schedule a send for the end of the turn (`setImmediate`), which the second turn covers.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
+  let scheduler: ManualScheduler;
+  let bus: InProcessBus;
+  let controlBus: InProcessBus;
+  let directory: WorkerDirectory;
+  let output: RecordingOutput;
+  let worker: HandDrivenWorker;
+  const segments: Segment[] = [];
+  const subjects = new Subjects('unit', 'pool');
+
+  function chain(policy: ResolvedPolicy = NO_POLICY): CompiledChain {
+    return new CompiledChain([{ op: 'map', task: 'inc', version: 'v1' }], [], policy);
+  }
+
+  function segment(options: Partial<SegmentOptions> = {}): Segment {
+    const taskBus = bus;
+    const opened = new Segment(
+      { id: `s${segments.length}`, bus: () => taskBus, controlBus, subjects, directory, credits: 4, buffered: true, ordered: true, lease: LEASE, acceptTimeout: ACCEPT_TIMEOUT, scheduler, ...options },
+      output,
+    );
+    opened.attach(bus);
+    segments.push(opened);
+    return opened;
+  }
+
+  beforeEach(() => {
+    scheduler = new ManualScheduler();
+    bus = new InProcessBus({ scheduler });
+    controlBus = new InProcessBus();
+    directory = new WorkerDirectory(subjects, scheduler);
+    directory.attach(bus);
+    output = new RecordingOutput();
+    worker = new HandDrivenWorker(bus, subjects, 'w1');
+  });
+
+  afterEach(async () => {
+    for (const opened of segments.splice(0)) {
+      opened.abandon(new Error('the test ended'));
+      opened.close();
+    }
+    directory.close();
+    await bus.close();
+    await controlBus.close();
+  });
+
+  test('a turn of elements travels as one batch; results arriving out of order are delivered in emission order', async () => {
+    const dispatch = segment();
+    worker.join();
+    const chained = chain();
+    expect([0, 1, 2].map((i) => dispatch.submit(i, chained))).toEqual([undefined, undefined, undefined]);
+    await settle();
+    expect(worker.deliveries).toHaveLength(1);
+    expect(worker.sent()).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+    ]);
+    worker.ack();
+    await settle();
+    worker.succeed(2, 0);
+    expect(output.values).toEqual([]);
+    worker.succeed(0, 0);
+    expect(output.values).toEqual(['r0']);
+    worker.succeed(1, 0);
+    expect(output.values).toEqual(['r0', 'r1', 'r2']);
+    expect(dispatch.pendingElements).toBe(0);
+  });
+
+  test('buffer(n): the first n elements return at once, the next waits until a delivered result returned its credit', async () => {
+    const dispatch = segment({ credits: 2 });
+    worker.join();
+    const chained = chain();
+    expect(dispatch.submit(0, chained)).toBeUndefined();
+    expect(dispatch.submit(1, chained)).toBeUndefined();
+    const third = dispatch.submit(2, chained) as Promise<void>;
+    expect(third).toBeInstanceOf(Promise);
+    await settle();
+    worker.ack();
+    await settle();
+    expect(await isPending(third)).toBe(true);
+    worker.succeed(0, 0);
+    await expect(third).resolves.toBeUndefined();
+  });
+
+  test('a result of an attempt that already failed, and a second result of a delivered element, are dropped as duplicates', async () => {
+    const dispatch = segment();
+    worker.join();
+    dispatch.submit(0, chain({ retries: 1, backoff: 0, timeout: undefined }));
+    await settle();
+    const first = worker.last;
+    worker.ack(first);
+    worker.join();
+    worker.fail(0, 0, first);
+    scheduler.advance(0);
+    await settle();
+    expect(worker.sent()).toEqual([[0, 1]]);
+    worker.ack();
+    worker.succeed(0, 0, ['stale'], first);
+    expect(dispatch.duplicates).toBe(1);
+    expect(output.values).toEqual([]);
+    worker.succeed(0, 1);
+    worker.succeed(0, 1);
+    expect(output.values).toEqual(['r0']);
+    expect(dispatch.duplicates).toBe(2);
+  });
+
+  test('a failed attempt is sent again only once its backoff ran out, twice as long for the second retry (virtual time)', async () => {
+    const dispatch = segment();
+    worker.join();
+    dispatch.submit(0, chain({ retries: 2, backoff: 1000, timeout: undefined }));
+    await settle();
+    const failThenResendAfter = async (attempt: number, backoff: number): Promise<void> => {
+      worker.ack();
+      worker.join();
+      worker.fail(0, attempt);
+      scheduler.advance(backoff - 1);
+      await settle();
+      expect(worker.deliveries).toHaveLength(attempt + 1);
+      scheduler.advance(1);
+      await settle();
+      expect(worker.sent()).toEqual([[0, attempt + 1]]);
+    };
+    await failThenResendAfter(0, 1000);
+    await failThenResendAfter(1, 2000);
+    worker.ack();
+    worker.succeed(0, 2);
+    expect(output.values).toEqual(['r0']);
+  });
+
+  test('tasks a busy worker refused wait for a capacity credit, then go out again', async () => {
+    const dispatch = segment();
+    worker.join();
+    const chained = chain();
+    dispatch.submit(0, chained);
+    dispatch.submit(1, chained);
+    await settle();
+    worker.ack(worker.last, [1], 'busy');
+    await settle();
+    worker.join();
+    await settle();
+    expect(worker.deliveries).toHaveLength(1);
+    expect(dispatch.scatterState).toBe('waitingForWorkers');
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[1, 1]]);
+    expect(dispatch.resent).toBe(1);
+  });
+
+  test('with no member in the queue group (no responders) tasks wait for a capacity credit, not for a member alone', async () => {
+    const dispatch = segment();
+    dispatch.submit(0, chain());
+    await settle();
+    expect(dispatch.scatterState).toBe('waitingForWorkers');
+    worker.join();
+    await settle();
+    expect(worker.deliveries).toHaveLength(0);
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[0, 1]]);
+    worker.ack();
+    worker.succeed(0, 1);
+    expect(output.values).toEqual(['r0']);
+  });
+
+  test('the capacity of a worker that refused the chain for a missing task does not release it', async () => {
+    const dispatch = segment();
+    const incapable = new HandDrivenWorker(bus, subjects, 'w-old');
+    incapable.join();
+    dispatch.submit(0, chain());
+    await settle();
+    incapable.ack(incapable.last, [0], 'missing-task');
+    await settle();
+    incapable.join();
+    incapable.credit();
+    await settle();
+    expect(incapable.deliveries).toHaveLength(1);
+    incapable.leave();
+    worker.join();
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[0, 1]]);
+  });
+
+  test('an accepted task whose lease ran out is sent again; its first result still counts, the second is a duplicate (virtual time)', async () => {
+    const dispatch = segment();
+    worker.join();
+    dispatch.submit(0, chain());
+    await settle();
+    const first = worker.last;
+    worker.ack(first);
+    worker.join();
+    scheduler.advance(LEASE);
+    await settle();
+    expect(worker.deliveries).toHaveLength(1);
+    scheduler.advance(SWEEP);
+    await settle();
+    expect(worker.sent()).toEqual([[0, 1]]);
+    expect(dispatch.resent).toBe(1);
+    worker.ack();
+    worker.succeed(0, 0, ['r0'], first);
+    worker.succeed(0, 1);
+    expect(output.values).toEqual(['r0']);
+    expect(dispatch.duplicates).toBe(1);
+  });
+
+  test('a batch no worker acknowledged within acceptTimeout counts as lost and is sent again (virtual time)', async () => {
+    const dispatch = segment();
+    worker.join();
+    dispatch.submit(0, chain());
+    await settle();
+    worker.join();
+    scheduler.advance(ACCEPT_TIMEOUT - 1);
+    await settle();
+    expect(worker.deliveries).toHaveLength(1);
+    scheduler.advance(1);
+    await settle();
+    expect(worker.sent()).toEqual([[0, 1]]);
+  });
+
+  test('the accepted tasks of a worker found gone (late heartbeat, ping without responders) are sent again (virtual time)', async () => {
+    const dispatch = segment();
+    const interval = 100;
+    worker.heartbeat(interval);
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    other.heartbeat(1000);
+    worker.join();
+    dispatch.submit(0, chain());
+    await settle();
+    worker.ack();
+    worker.leave();
+    other.join();
+    scheduler.advance(SWEEP);
+    await settle();
+    expect(other.sent()).toEqual([[0, 1]]);
+    other.ack();
+    other.succeed(0, 1);
+    expect(output.values).toEqual(['r0']);
+  });
+
+  test('abandon() fails every pending element: a waiting emit rejects with the error, one that already returned reaches errors', async () => {
+    const dispatch = segment({ credits: 1 });
+    worker.join();
+    const chained = chain();
+    expect(dispatch.submit('sent', chained)).toBeUndefined();
+    const waiting = dispatch.submit('waiting', chained) as Promise<void>;
+    await settle();
+    worker.ack();
+    const gaveUp = new Error('close timed out');
+    dispatch.abandon(gaveUp);
+    await expect(waiting).rejects.toBe(gaveUp);
+    expect(output.errors).toEqual([{ element: 'sent', error: gaveUp }]);
+    expect(dispatch.pendingElements).toBe(0);
+    worker.succeed(0, 0);
+    expect(output.values).toEqual([]);
+  });
+
+  test('once closing began, an element is refused with ClientClosingError', async () => {
+    const dispatch = segment();
+    dispatch.stopAccepting();
+    await expect(dispatch.submit(0, chain())).rejects.toBeInstanceOf(ClientClosingError);
+    expect(dispatch.scatterState).toBe('draining');
+    expect(dispatch.pendingElements).toBe(0);
+  });
+
+  test('once its task bus closed for good, the segment sends nothing more (no busy loop); abandon() fails the waiting element', async () => {
+    const dispatch = segment();
+    await bus.close();
+    expect(dispatch.submit(0, chain())).toBeUndefined();
+    for (let i = 0; i < 10; i++) await settle();
+    expect(dispatch.resent).toBe(0);
+    const gaveUp = new Error('close timed out');
+    dispatch.abandon(gaveUp);
+    expect(output.errors).toEqual([{ element: 0, error: gaveUp }]);
+  });
+
+  test('a forged result with a value count a map chain cannot produce is refused; the real result is delivered', async () => {
+    const errorLog = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const dispatch = segment();
+      worker.join();
+      dispatch.submit(0, chain());
+      await settle();
+      worker.ack();
+      worker.succeed(0, 0, []);
+      worker.succeed(0, 0, ['x', 'y']);
+      expect(output.values).toEqual([]);
+      expect(dispatch.pendingElements).toBe(1);
+      expect(errorLog).toHaveBeenCalledTimes(1);
+      worker.succeed(0, 0);
+      expect(output.values).toEqual(['r0']);
+    } finally {
+      errorLog.mockRestore();
+    }
+  });
+});
