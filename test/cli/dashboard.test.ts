@@ -52,7 +52,11 @@ describe('rivulet dashboard', () => {
         ['w1', 'alive', 3],
         ['w2', 'gone', 4],
       ]);
-      expect(model.sample().progress).toEqual({ emitted: 8, inFlight: 1, done: 7, failed: 0 });
+      // Counts are per run: tasks finished since the dashboard first saw each worker, not lifetime totals.
+      publisher.publish('rivulet.workers.heartbeat', heartbeat('w1', 6));
+      await publisher.flush();
+      await waitFor(() => workers().find((w) => w.id === 'w1')?.done === 6, 5000, 'w1 done 6');
+      expect(model.sample().progress).toEqual({ emitted: 4, inFlight: 1, done: 3, failed: 0 });
     });
   });
 });

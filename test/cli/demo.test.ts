@@ -1,4 +1,5 @@
 import { runDemo } from '../../src/cli/demo';
+import { waitFor } from '../support/wait-for';
 
 /** Runs the demo on jest's fake clock: its timings are then exact virtual milliseconds. */
 async function runOnFakeClock(taskMs: number): Promise<Awaited<ReturnType<typeof runDemo>>> {
@@ -35,10 +36,15 @@ describe('rivulet demo', () => {
     const timings = await runDemo({ taskMs: 1, count: 3, dashboardPort: 0, log: (line) => lines.push(line) });
     try {
       expect(lines[0]).toMatch(/^Dashboard: http:\/\/127\.0\.0\.1:\d+\/status$/);
-      const response = await fetch(String(timings.dashboard?.url).replace('/status', '/api/state'));
-      const state = (await response.json()) as { graph: { nodes: { label: string }[] } };
-      const labels = state.graph.nodes.map((node) => node.label);
-      expect(labels).toEqual(expect.arrayContaining(['<numbers; Stream>', '<scatter>', '<gather>']));
+      // /api/state is the sampler's last sample: the pipelines show from the first sample after they were added.
+      const stateUrl = String(timings.dashboard?.url).replace('/status', '/api/state');
+      let labels: string[] = [];
+      const expected = ['<numbers; Stream>', '<scatter>', '<gather>'];
+      await waitFor(() => expected.every((label) => labels.includes(label)), 5000, 'the pipelines in /api/state', async () => {
+        const state = (await (await fetch(stateUrl)).json()) as { graph: { nodes: { label: string }[] } };
+        labels = state.graph.nodes.map((node) => node.label);
+      });
+      expect(labels).toEqual(expect.arrayContaining(expected));
     } finally {
       await timings.dashboard?.close();
     }
