@@ -103,11 +103,14 @@ describe('rivulet worker and rivulet dashboard log in to a protected nats-server
   test.each(['token', 'user', 'nkey', 'tls'] as const)('%s: the worker runs a pipeline\'s tasks, the dashboard sees its heartbeat', async (name) => {
     const login = logins[name]();
     worker = startWorkerCommand([...login.worker.args, '--tasks', TASKS_MODULE, '--heartbeat', '100'], login.worker.env);
+    const logged: string[] = [];
     const [id, started] = await Promise.all([
       workerReady(worker, JOIN_TIMEOUT),
-      runDashboard(parseDashboardArgs([...login.dashboard.args, '--port', '0'], login.dashboard.env ?? {}), () => {}),
+      runDashboard(parseDashboardArgs([...login.dashboard.args, '--port', '0'], login.dashboard.env ?? {}), (line) => logged.push(line)),
     ]);
     dashboard = started;
+    // Named without the credentials a URL may carry.
+    expect(logged).toEqual([`rivulet dashboard for ${servers[name].url} (rivulet.*): ${started.url}`]);
     const model = started.model;
     await waitFor(() => model.sample().workers.some((seen) => seen.id === id && seen.status === 'alive'), JOIN_TIMEOUT, `the dashboard to see worker ${id}`);
 
