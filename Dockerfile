@@ -7,6 +7,25 @@
 # The task module must be JavaScript (compile it first) and import `task` from 'rivulet': the
 # image links itself as the `rivulet` package so the module registers into the worker's registry.
 # `docker stop` sends SIGTERM: the worker stops taking tasks, finishes in-flight ones, exits 0.
+#
+# Logging in to a protected NATS server: flags, or the NATS CLI's environment variables (a flag
+# wins over its variable; credentials given as flags replace all those from the environment).
+#   --servers URL[,URL]  NATS_URL       nats://user:pass@host:4222 and nats://token@host:4222 log in too
+#   --token TOKEN        NATS_TOKEN
+#   --user U --password P  NATS_USER, NATS_PASSWORD
+#   --creds FILE         NATS_CREDS     JWT + nkey seed (nsc)
+#   --nkey FILE          NATS_NKEY      file holding an nkey seed (SU...)
+#   --tls-ca FILE        NATS_CA        CA of a server certificate from a private CA
+#   --tls-cert FILE      NATS_CERT      client certificate, for servers that verify clients
+#   --tls-key FILE       NATS_KEY       its key
+# Give secrets at run time, never in the image, e.g.
+#   docker run --rm -e NATS_URL=nats://nats:4222 -e NATS_TOKEN="$NATS_TOKEN" \
+#     -v "$PWD/dist-tasks:/tasks:ro" rivulet-worker --tasks /tasks/tasks.js
+#   docker run --rm -e NATS_CREDS=/run/secrets/rivulet.creds -e NATS_CA=/run/secrets/ca.pem \
+#     -v "$PWD/secrets:/run/secrets:ro" -v "$PWD/dist-tasks:/tasks:ro" rivulet-worker --tasks /tasks/tasks.js
+# The same image runs the dashboard, with the same flags and variables:
+#   docker run --rm -p 8787:8787 -e NATS_URL=nats://nats:4222 --entrypoint node rivulet-worker \
+#     /app/dist/cli/main.js dashboard --host 0.0.0.0
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -18,10 +37,12 @@ RUN npm run build
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production NODE_PATH=/app/node_modules
+# The server to join unless --servers says otherwise (credentials: see the top of this file).
+ENV NATS_URL=nats://nats:4222
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force && ln -s /app /app/node_modules/rivulet
 COPY --from=build /app/dist ./dist
 USER node
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "/app/dist/cli/main.js", "worker"]
-CMD ["--servers", "nats://nats:4222", "--tasks", "/tasks/tasks.js", "--concurrency", "4"]
+CMD ["--tasks", "/tasks/tasks.js", "--concurrency", "4"]

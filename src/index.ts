@@ -53,6 +53,6 @@ export {
 } from './transport/bus';
 export { InProcessBus, type InProcessBusOptions } from './transport/in-process-bus';
 export { NatsBus, TlsConnectionError, type NatsBusOptions, type NatsTlsOptions } from './transport/nats-bus';
-export type { NatsConnectionOptions } from './transport/nats-options';
+export { OptionFileError, type NatsConnectionOptions } from './transport/nats-options';
 export { Codec, DecodeError, EncodeError, type CodecLimits } from './transport/codec';
 export { connectionMachine, watchConnection, type ConnectionState, type WatchedConnection } from './actors/connection';

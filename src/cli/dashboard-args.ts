@@ -1,28 +1,29 @@
 /** `rivulet dashboard`'s command line (kept apart from the dashboard so `--help` loads nothing else). */
 import { DEFAULT_PREFIX } from '../distributed/subjects';
+import type { NatsConnectionOptions } from '../transport/nats-options';
+import { NATS_FLAGS, NATS_HELP, NATS_USAGE, natsConnection } from './nats-flags';
 import { integerOption, parseCommandArgs, UsageError } from './usage';
 
-export const DASHBOARD_USAGE = 'usage: rivulet dashboard [--servers URL] [--prefix rivulet] [--port 8787] [--host 127.0.0.1]';
+export const DASHBOARD_USAGE = `usage: rivulet dashboard [--servers URL] [--prefix rivulet] [--port 8787] [--host 127.0.0.1] ${NATS_USAGE}`;
 
-export interface DashboardCommand {
-  servers: string;
+/** Without `servers` (flag or NATS_URL) it connects to nats://127.0.0.1:4222. */
+export interface DashboardCommand extends NatsConnectionOptions {
   prefix: string;
   port: number;
   host: string;
 }
 
-const DEFAULT_SERVERS = 'nats://127.0.0.1:4222';
 const MAX_PORT = 65535;
 const COMMAND = 'rivulet dashboard';
 
-export function parseDashboardArgs(argv: string[]): DashboardCommand {
-  const values = parseCommandArgs(COMMAND, DASHBOARD_USAGE, argv, {
-    servers: { type: 'string', default: DEFAULT_SERVERS },
+export function parseDashboardArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DashboardCommand {
+  const { prefix, port: portText, host, ...flags } = parseCommandArgs(COMMAND, DASHBOARD_USAGE, argv, {
+    ...NATS_FLAGS,
     prefix: { type: 'string', default: DEFAULT_PREFIX },
     port: { type: 'string', default: '8787' },
     host: { type: 'string', default: '127.0.0.1' },
-  });
-  const port = integerOption(COMMAND, DASHBOARD_USAGE, 'port', values.port, 0) as number;
+  }, NATS_HELP);
+  const port = integerOption(COMMAND, DASHBOARD_USAGE, 'port', portText, 0) as number;
   if (port > MAX_PORT) throw new UsageError(`${COMMAND}: --port must be at most ${MAX_PORT}, got ${port}`, DASHBOARD_USAGE);
-  return { servers: values.servers, prefix: values.prefix, port, host: values.host };
+  return { ...natsConnection(COMMAND, DASHBOARD_USAGE, flags, env), prefix, port, host };
 }

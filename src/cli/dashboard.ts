@@ -1,8 +1,9 @@
-import { connectNats } from '../distributed/nats';
 import { BusTaskFeed } from '../inspect/bus-tasks';
 import { startDashboard, type Dashboard } from '../inspect/server';
 import { HeartbeatDirectory } from '../inspect/workers';
 import { Subjects } from '../distributed/subjects';
+import { NatsBus } from '../transport/nats-bus';
+import { pickConnectionOptions, serverList } from '../transport/nats-options';
 import type { DashboardCommand } from './dashboard-args';
 
 /** Workers that sent no heartbeat for this long leave the directory (and show as gone). */
@@ -11,11 +12,11 @@ const FORGET_AFTER = 10_000;
 /**
  * `rivulet dashboard`: serves the dashboard for a NATS deployment, built from the workers'
  * heartbeats on `<prefix>.workers.heartbeat` and the task stream read off `<prefix>.tasks.>` and
- * `<prefix>.results.>`. Without `--servers` it connects to
- * nats://127.0.0.1:4222. The returned dashboard's `close()` also closes the connection.
+ * `<prefix>.results.>`, over a connection made with the command's NATS options. The returned
+ * dashboard's `close()` also closes the connection.
  */
 export async function runDashboard(command: DashboardCommand, log: (line: string) => void = console.log): Promise<Dashboard> {
-  const bus = await connectNats(command.servers, { name: 'rivulet-dashboard' });
+  const bus = await NatsBus.connect({ name: 'rivulet-dashboard', ...pickConnectionOptions(command) });
   const directory = new HeartbeatDirectory(FORGET_AFTER);
   bus.subscribe(new Subjects(command.prefix).heartbeat, (message) => directory.receive(message.data));
   const tasks = new BusTaskFeed(command.prefix);
@@ -28,7 +29,7 @@ export async function runDashboard(command: DashboardCommand, log: (line: string
     await bus.close();
     throw error;
   }
-  log(`rivulet dashboard for ${command.servers} (${command.prefix}.*): ${dashboard.url}`);
+  log(`rivulet dashboard for ${serverList(command.servers).join(',')} (${command.prefix}.*): ${dashboard.url}`);
   return {
     ...dashboard,
     close: async () => {

@@ -24,15 +24,15 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 type Values<T extends Options> = ReturnType<typeof parseArgs<{ options: T & typeof HELP; strict: true }>>['values'];
 
-/** `parseArgs` (strict) plus `--help`/`-h`; its errors become a `UsageError` naming the command. */
-export function parseCommandArgs<T extends Options>(command: string, usage: string, argv: string[], options: T): Values<T> {
+/** `parseArgs` (strict) plus `--help`/`-h` (the usage, then `details`); its errors become a `UsageError` naming the command. */
+export function parseCommandArgs<T extends Options>(command: string, usage: string, argv: string[], options: T, details?: string): Values<T> {
   let values: Values<T>;
   try {
     values = parseArgs({ args: argv, options: { ...options, ...HELP }, strict: true }).values;
   } catch (error) {
     throw new UsageError(`${command}: ${firstSentence(error)}`, usage);
   }
-  if ((values as { help?: boolean }).help === true) throw new HelpRequest(usage);
+  if ((values as { help?: boolean }).help === true) throw new HelpRequest(details === undefined ? usage : `${usage}\n\n${details}`);
   return values;
 }
 

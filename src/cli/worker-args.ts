@@ -1,12 +1,14 @@
 /** `rivulet worker`'s command line (kept apart from the worker so `--help` loads nothing else). */
+import type { NatsConnectionOptions } from '../transport/nats-options';
+import { NATS_FLAGS, NATS_HELP, NATS_USAGE, natsConnection } from './nats-flags';
 import { integerOption, parseCommandArgs, requireOptions } from './usage';
 
 const COMMAND = 'rivulet worker';
 export const WORKER_USAGE =
-  'usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--pool P] [--prefix X] [--heartbeat MS]';
+  `usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--pool P] [--prefix X] [--heartbeat MS] ${NATS_USAGE}`;
 
-export interface WorkerCommand {
-  servers: string;
+export interface WorkerCommand extends NatsConnectionOptions {
+  servers: string[];
   tasks: string[];
   concurrency: number;
   pool?: string;
@@ -14,22 +16,24 @@ export interface WorkerCommand {
   heartbeatInterval?: number;
 }
 
-export function parseWorkerArgs(argv: string[]): WorkerCommand {
-  const values = parseCommandArgs(COMMAND, WORKER_USAGE, argv, {
-    servers: { type: 'string' },
+export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerCommand {
+  const { tasks, concurrency, pool, prefix, heartbeat, ...flags } = parseCommandArgs(COMMAND, WORKER_USAGE, argv, {
+    ...NATS_FLAGS,
     tasks: { type: 'string', multiple: true },
     concurrency: { type: 'string' },
     pool: { type: 'string' },
     prefix: { type: 'string' },
     heartbeat: { type: 'string' },
-  });
-  requireOptions(COMMAND, WORKER_USAGE, values, ['servers', 'tasks']);
+  }, NATS_HELP);
+  const { servers, ...nats } = natsConnection(COMMAND, WORKER_USAGE, flags, env);
+  requireOptions(COMMAND, WORKER_USAGE, { servers, tasks }, ['servers', 'tasks']);
   return {
-    servers: values.servers as string,
-    tasks: values.tasks as string[],
-    concurrency: integerOption(COMMAND, WORKER_USAGE, 'concurrency', values.concurrency, 1) ?? 1,
-    pool: values.pool,
-    prefix: values.prefix,
-    heartbeatInterval: integerOption(COMMAND, WORKER_USAGE, 'heartbeat', values.heartbeat, 1),
+    ...nats,
+    servers: servers as string[],
+    tasks: tasks as string[],
+    concurrency: integerOption(COMMAND, WORKER_USAGE, 'concurrency', concurrency, 1) ?? 1,
+    pool,
+    prefix,
+    heartbeatInterval: integerOption(COMMAND, WORKER_USAGE, 'heartbeat', heartbeat, 1),
   };
 }

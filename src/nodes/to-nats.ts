@@ -4,7 +4,7 @@ import { LinkProducer } from '../links/link-producer';
 import { DEFAULT_LINK_HEARTBEAT } from '../links/link-protocol';
 import { systemScheduler, type Scheduler } from '../scheduler';
 import type { Bus } from '../transport/bus';
-import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
+import { checkEndpoint, closeEndpoint, endpointOf, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
 import { NatsBus } from '../transport/nats-bus';
 import { checkPublishSubject } from '../transport/subject-pattern';
 import { requirePositiveInteger } from '../validate';
@@ -54,7 +54,7 @@ export class ToNats<T> extends Stream<never> {
     const linked = checkLinkOptions(options);
     super(options, [upstream]);
     this.link = linked ? this.createLink(options) : undefined;
-    this.opening = openEndpoint({ client: options.client, servers: options.servers, nats: options.nats });
+    this.opening = openEndpoint(endpointOf(options));
     this.opening.then(
       (opened) => {
         this.opened = opened;
@@ -124,7 +124,7 @@ export class ToNats<T> extends Stream<never> {
       subject: this.subject,
       heartbeatInterval: options.heartbeatInterval ?? DEFAULT_LINK_HEARTBEAT,
       scheduler: options.scheduler ?? systemScheduler,
-      limits: options.nats?.limits,
+      limits: options.limits,
       onError: (error) => this.reportError(undefined, error),
     });
   }

@@ -6,7 +6,7 @@ import { DEFAULT_LINK_HEARTBEAT } from '../links/link-protocol';
 import { systemScheduler, type Scheduler } from '../scheduler';
 import { requireNonNegativeInteger, requirePositiveInteger } from '../validate';
 import { BusClosedError, type Message, type Subscription } from '../transport/bus';
-import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
+import { checkEndpoint, closeEndpoint, endpointOf, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
 import { NatsBus } from '../transport/nats-bus';
 import { checkPublishSubject, checkSubscribePattern, isPublishSubject } from '../transport/subject-pattern';
 import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
@@ -70,7 +70,7 @@ export class FromNats<T> extends Source<T> {
     super(options);
     checkSubscribePattern(subject);
     checkEndpoint(options);
-    this.endpoint = { client: options.client, servers: options.servers, nats: options.nats };
+    this.endpoint = endpointOf(options);
     this.credits = checkLinkOptions(subject, options);
     this.queueGroup = this.credits === undefined ? options.queue : (options.queue ?? DEFAULT_LINK_QUEUE);
     this.maxPending = requireNonNegativeInteger('maxPending', options.maxPending ?? DEFAULT_MAX_PENDING);
@@ -126,7 +126,7 @@ export class FromNats<T> extends Source<T> {
       credits,
       heartbeatInterval: this.heartbeatInterval,
       scheduler: this.scheduler,
-      limits: this.endpoint.nats?.limits,
+      limits: this.endpoint.limits,
       deliver: (value) => this.deliver(value as T),
       onBusy: (busy) => (busy ? this.producingStarted() : this.producingEnded()),
       onError: (element, error) => this.reportError(element, error),

@@ -12,8 +12,8 @@ function heartbeat(id: string, done: number, phase = 'ready'): Record<string, un
 
 describe('rivulet dashboard', () => {
   test('parses its options', () => {
-    expect(parseDashboardArgs([])).toEqual({ servers: 'nats://127.0.0.1:4222', prefix: 'rivulet', port: 8787, host: '127.0.0.1' });
-    expect(parseDashboardArgs(['--servers', 'nats://127.0.0.1:4333', '--port', '0', '--prefix', 'x'])).toEqual({ servers: 'nats://127.0.0.1:4333', prefix: 'x', port: 0, host: '127.0.0.1' });
+    expect(parseDashboardArgs([], {})).toEqual({ prefix: 'rivulet', port: 8787, host: '127.0.0.1' });
+    expect(parseDashboardArgs(['--servers', 'nats://127.0.0.1:4333', '--port', '0', '--prefix', 'x'], {})).toEqual({ servers: ['nats://127.0.0.1:4333'], prefix: 'x', port: 0, host: '127.0.0.1' });
     expect(() => parseDashboardArgs(['--port', 'eighty'])).toThrow(/--port/);
     expect(() => parseDashboardArgs(['--nope'])).toThrow();
   });

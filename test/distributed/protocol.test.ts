@@ -66,15 +66,15 @@ describe('distributed protocol', () => {
   });
 
   test('rivulet worker arguments', () => {
-    expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--concurrency', '4', '--pool', 'gpu', '--prefix', 'x'])).toEqual({
-      servers: 'nats://h:1',
+    expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--concurrency', '4', '--pool', 'gpu', '--prefix', 'x'], {})).toEqual({
+      servers: ['nats://h:1'],
       tasks: ['t.js'],
       concurrency: 4,
       pool: 'gpu',
       prefix: 'x',
       heartbeatInterval: undefined,
     });
-    expect(() => parseWorkerArgs(['--tasks', 't.js'])).toThrow('usage: rivulet worker');
+    expect(() => parseWorkerArgs(['--tasks', 't.js'], {})).toThrow('usage: rivulet worker');
   });
 
   test('scatter and gather actors show their states', async () => {

@@ -11,11 +11,16 @@ process.once('exit', () => {
 });
 
 export function startWorkerProcess(servers: string, tasks: string, extraArgs: string[] = []): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts'), 'worker', '--servers', servers, '--tasks', tasks, ...extraArgs],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return startWorkerCommand(['--servers', servers, '--tasks', tasks, ...extraArgs]);
+}
+
+/** `rivulet worker ARGS`, with `env` added to this process's environment. */
+export function startWorkerCommand(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'main.ts'), 'worker', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;

@@ -131,10 +131,14 @@ describe('Stream.fromNats', () => {
     expect(() => Stream.fromNats('a', { client: bus, servers: 'nats://127.0.0.1:1' })).toThrow(ArgumentTypeError);
     expect(() => Stream.fromNats('a', { client: {} as Bus })).toThrow(ArgumentTypeError);
     expect(() => Stream.fromNats('a', { client: bus, maxPending: -1 })).toThrow(RangeError);
+    expect(() => Stream.fromNats('a', { client: bus, token: 't' })).toThrow(expect.objectContaining({ argument: 'token' }));
+    const nested = { servers: 'nats://127.0.0.1:1', nats: { token: 't' } } as never;
+    expect(() => Stream.fromNats('a', nested)).toThrow(expect.objectContaining({ name: 'ArgumentRangeError', argument: 'nats' }));
+    expect(() => new Stream<number>().toNats('a', nested)).toThrow(expect.objectContaining({ name: 'ArgumentRangeError', argument: 'nats' }));
   });
 
   test('a server that cannot be reached fails the source and reports it', async () => {
-    const source = Stream.fromNats('x', { servers: 'nats://127.0.0.1:1', nats: { maxReconnectAttempts: 0 } });
+    const source = Stream.fromNats('x', { servers: 'nats://127.0.0.1:1', maxReconnectAttempts: 0 });
     const errors = source.errors.sinkToList();
     await expect(source.start()).rejects.toThrow();
     expect(source.state).toBe('failed');

@@ -11,7 +11,7 @@ import { InProcessBus } from '../../transport/in-process-bus';
 import type { Bus } from '../../transport/bus';
 import { closeBus } from '../../transport/close-bus';
 import { NatsBus } from '../../transport/nats-bus';
-import { NATS_CONNECTION_OPTIONS, type NatsConnectionOptions } from '../../transport/nats-options';
+import { checkConnectionOptions, NATS_CONNECTION_OPTIONS, pickConnectionOptions, type NatsConnectionOptions } from '../../transport/nats-options';
 import { withinBound } from '../../util/bounded';
 import { requireInterval, requireKnownOptions, requireOptions, requirePositiveInteger } from '../../validate';
 import { Segment, type SegmentOutput } from './segment';
@@ -297,14 +297,14 @@ export class Client {
   }
 
   private async connectNats(): Promise<void> {
-    const natsOptions: NatsConnectionOptions = Object.fromEntries(Object.entries(this.options).filter(([key]) => NATS_CONNECTION_OPTIONS.has(key)));
-    this.attach(await NatsBus.connect(natsOptions));
+    this.attach(await NatsBus.connect({ name: `rivulet client ${this.id}`, ...pickConnectionOptions(this.options) }));
   }
 }
 
 /** Unknown options, and options that would be ignored by the deployment the others choose, are refused. */
 function checkOptions(options: ClientOptions): void {
   requireOptions(options);
+  checkConnectionOptions(options);
   requireKnownOptions('Client', options, CLIENT_OPTIONS);
   const given = (name: keyof ClientOptions): boolean => options[name] !== undefined;
   if (given('servers')) {

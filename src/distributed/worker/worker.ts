@@ -14,7 +14,8 @@ import type { Bus, Message, Subscription } from '../../transport/bus';
 import { closeBus } from '../../transport/close-bus';
 import { EncodeError } from '../../transport/codec';
 import { withinBound } from '../../util/bounded';
-import { REJECTED_HEADER } from '../../transport/nats-bus';
+import { NatsBus, REJECTED_HEADER } from '../../transport/nats-bus';
+import { pickConnectionOptions, type NatsConnectionOptions } from '../../transport/nats-options';
 import {
   chainLabel,
   describeFailure,
@@ -36,15 +37,13 @@ import { Fifo } from '../../util/fifo';
 import { OnceLog } from '../../util/once-log';
 import { requireNonNegativeInteger, requirePositiveInteger } from '../../validate';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from './chain';
-import { connectNats } from '../nats';
 import { addRejections, noRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
 import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
 
-export interface WorkerOptions {
-  /** The bus to serve on; or `servers` to connect to NATS. */
+/** `bus` to serve on; or `servers` (and the other NATS connection options) to connect to NATS. */
+export interface WorkerOptions extends NatsConnectionOptions {
   bus?: Bus;
-  servers?: string | string[];
   /** Module(s) registering tasks with `task(name, fn)`; loaded before the worker takes tasks. */
   tasks?: string | string[];
   /** Tasks run at once (default 1). */
@@ -146,7 +145,7 @@ export class Worker {
     loadTaskModules(this.options.tasks);
     if (this.bus === undefined) {
       if (this.options.servers === undefined) throw new Error('Worker needs a bus or servers');
-      this.bus = await connectNats(this.options.servers);
+      this.bus = await NatsBus.connect({ name: `rivulet worker ${this.id}`, ...pickConnectionOptions(this.options) });
     }
     const bus = this.bus;
     this.busRejections = bus.stats().rejected;
