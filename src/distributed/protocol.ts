@@ -5,6 +5,7 @@
  */
 import type { RejectionKind } from '../transport/bus';
 import { isPublishSubject } from '../transport/subject-pattern';
+import type { AuthRefusal } from './message-auth';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -121,6 +122,8 @@ export interface Heartbeat {
   readonly tasks?: Readonly<Record<string, string>>;
   /** Tasks it can take now (free slots plus prefetch not taken): a capacity credit too. */
   readonly free?: number;
+  /** With a cluster secret: messages it refused as unauthenticated, altered, stale or replayed. */
+  readonly authRefused?: Readonly<Record<AuthRefusal, number>>;
 }
 
 export interface CreditGrant {

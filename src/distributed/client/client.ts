@@ -17,6 +17,8 @@ import { requireInterval, requireKnownOptions, requireOptions, requirePositiveIn
 import { Segment, type SegmentOutput } from './segment';
 import { WorkerDirectory, type WorkerInfo } from './worker-directory';
 import { LocalCluster } from './local-cluster';
+import { AuthenticatedBus } from '../authenticated-bus';
+import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../subjects';
 import { DEFAULT_HEARTBEAT_INTERVAL, Worker } from '../worker/worker';
 
@@ -42,6 +44,8 @@ export interface ClientOptions extends NatsConnectionOptions {
   heartbeatInterval?: number;
   /** Milliseconds a worker may hold a task before it counts as lost (default 1 hour). */
   lease?: number;
+  /** NATS only: the cluster secret (at least 16 bytes) every protocol message is authenticated with; workers need the same. */
+  secret?: Secret;
 }
 
 export interface CloseOptions {
@@ -85,6 +89,7 @@ const OWN_OPTIONS: Record<Exclude<keyof ClientOptions, keyof NatsConnectionOptio
   concurrency: true,
   heartbeatInterval: true,
   lease: true,
+  secret: true,
 };
 const CLIENT_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(OWN_OPTIONS), ...NATS_CONNECTION_OPTIONS]);
 const EMBEDDED_CONCURRENCY = 1024;
@@ -114,6 +119,7 @@ export class Client {
   private closing: Promise<void> | undefined = undefined;
   private readonly dashboards: Dashboard[] = [];
   private failure: Error | undefined = undefined;
+  private readonly auth: MessageAuth | undefined;
 
   /** The client pipelines use by default: the last one created, or a new embedded one. */
   static current(): Client {
@@ -123,6 +129,7 @@ export class Client {
 
   constructor(readonly options: ClientOptions = {}) {
     checkOptions(options);
+    this.auth = options.secret === undefined ? undefined : new MessageAuth(options.secret, this.id, `rivulet client ${this.id}`);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
     this.lease = requirePositiveInteger('lease', options.lease ?? DEFAULT_LEASE);
     this.deployment = options.servers !== undefined ? 'nats' : options.workers !== undefined ? 'threads' : 'embedded';
@@ -166,6 +173,11 @@ export class Client {
   /** Why the client could not start, once it is known: every element emitted into its segments fails with it. */
   get startFailure(): Error | undefined {
     return this.failure;
+  }
+
+  /** With a `secret`: messages refused as unauthenticated, altered, stale or replayed. */
+  get authRefusals(): AuthRefusalCounts | undefined {
+    return this.auth === undefined ? undefined : { ...this.auth.refusals };
   }
 
   /** Live workers: id, capacity, in-flight, done, failed, last heartbeat. */
@@ -258,7 +270,8 @@ export class Client {
     return error;
   }
 
-  private attach(bus: Bus): void {
+  private attach(connected: Bus): void {
+    const bus = this.auth === undefined ? connected : new AuthenticatedBus(connected, this.auth);
     this.bus = bus;
     this.directory.attach(bus);
     let interrupted = false;
@@ -313,5 +326,6 @@ function checkOptions(options: ClientOptions): void {
     const natsOption = [...NATS_CONNECTION_OPTIONS].find((name) => given(name as keyof NatsConnectionOptions));
     if (natsOption !== undefined) throw new ArgumentRangeError(natsOption, 'given only with servers (it is a NATS connection option)', options[natsOption as keyof NatsConnectionOptions]);
   }
+  if (given('secret') && !given('servers')) throw new ArgumentRangeError('secret', 'given only with servers (it authenticates NATS messages)', '(hidden)');
   if (given('tasks') && !given('workers')) throw new ArgumentRangeError('tasks', 'given only with workers (NATS workers load theirs: `rivulet worker --tasks`)', options.tasks);
 }

@@ -40,6 +40,8 @@ import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } 
 import { addRejections, noRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
 import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
+import { AuthenticatedBus } from '../authenticated-bus';
+import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 
 /** `bus` to serve on; or `servers` (and the other NATS connection options) to connect to NATS. */
 export interface WorkerOptions extends NatsConnectionOptions {
@@ -59,6 +61,8 @@ export interface WorkerOptions extends NatsConnectionOptions {
   heartbeatInterval?: number;
   /** Embedded deployment: run functions carried by in-process messages. */
   allowLocalFunctions?: boolean;
+  /** The cluster secret (at least 16 bytes) every protocol message is authenticated with; clients need the same. */
+  secret?: Secret;
 }
 
 interface Queued {
@@ -86,6 +90,7 @@ export class Worker {
   readonly prefetch: number;
   private readonly drainTimeout: number;
   private readonly rejections: RejectionLog;
+  private readonly auth: MessageAuth | undefined;
   private readonly refusals: OnceLog;
   private busRejections: RejectionCounts = noRejections();
   private bus: Bus | undefined;
@@ -119,6 +124,7 @@ export class Worker {
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
     this.allowLocalFunctions = options.allowLocalFunctions ?? false;
     this.rejections = new RejectionLog(`rivulet worker ${this.id}`);
+    this.auth = options.secret === undefined ? undefined : new MessageAuth(options.secret, this.id, `rivulet worker ${this.id}`);
     this.refusals = new OnceLog();
     this.bus = options.bus;
     this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
@@ -140,6 +146,11 @@ export class Worker {
     return this.bus === undefined ? { ...this.rejections.counts } : addRejections(this.bus.stats().rejected, this.rejections.counts);
   }
 
+  /** With a `secret`: messages refused as unauthenticated, altered, stale or replayed. */
+  get authRefusals(): AuthRefusalCounts | undefined {
+    return this.auth === undefined ? undefined : { ...this.auth.refusals };
+  }
+
   /** Loads the task modules, connects, subscribes and starts heartbeating. */
   async start(): Promise<this> {
     loadTaskModules(this.options.tasks);
@@ -147,6 +158,7 @@ export class Worker {
       if (this.options.servers === undefined) throw new Error('Worker needs a bus or servers');
       this.bus = await NatsBus.connect({ name: `rivulet worker ${this.id}`, ...pickConnectionOptions(this.options) });
     }
+    if (this.auth !== undefined) this.bus = new AuthenticatedBus(this.bus, this.auth);
     const bus = this.bus;
     this.busRejections = bus.stats().rejected;
     bus.onWarning?.((warning) => {
@@ -402,6 +414,7 @@ export class Worker {
       rejected: this.rejected(),
       tasks: registeredTasks(),
       free: this.room,
+      ...(this.auth === undefined ? {} : { authRefused: this.authRefusals }),
     };
     this.bus.publish(this.subjects.heartbeat, beat);
   }
