@@ -191,11 +191,12 @@ export function readResultBatch(value: unknown): ResultBatch {
 }
 
 /** Bounds a heartbeat must keep: a forged one cannot park tasks for an hour or claim a billion slots. */
-export const HEARTBEAT_LIMITS = { capacity: 100_000, interval: 60_000, tasks: 1_000 } as const;
+export const HEARTBEAT_LIMITS = { capacity: 100_000, interval: 60_000, tasks: 1_000, taskName: 128, version: 64, pool: 128 } as const;
 
+/** One literal NATS token (no '.', '*', '>'), as worker ids appear in subjects. */
 const WORKER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function isWorkerId(value: unknown): value is string {
+export function isWorkerId(value: unknown): value is string {
   return typeof value === 'string' && WORKER_ID.test(value);
 }
 
@@ -207,12 +208,12 @@ function isTaskList(value: unknown): boolean {
   if (value === undefined) return true;
   if (!isRecord(value)) return false;
   const entries = Object.entries(value);
-  return entries.length <= HEARTBEAT_LIMITS.tasks && entries.every(([, version]) => typeof version === 'string');
+  return entries.length <= HEARTBEAT_LIMITS.tasks && entries.every(([name, version]) => name.length <= HEARTBEAT_LIMITS.taskName && typeof version === 'string' && version.length <= HEARTBEAT_LIMITS.version);
 }
 
 export function readHeartbeat(value: unknown): Heartbeat {
   const beat = checkEnvelope(value, 'heartbeat');
-  if (!isWorkerId(beat.id) || typeof beat.pool !== 'string') throw new ProtocolError('malformed heartbeat: bad id or pool');
+  if (!isWorkerId(beat.id) || typeof beat.pool !== 'string' || beat.pool.length > HEARTBEAT_LIMITS.pool) throw new ProtocolError('malformed heartbeat: bad id or pool');
   const counts = [beat.inFlight, beat.done, beat.failed];
   if (!counts.every((n) => isCount(n)) || !isCount(beat.capacity, HEARTBEAT_LIMITS.capacity) || beat.capacity === 0) throw new ProtocolError('malformed heartbeat: bad counts');
   if (!isCount(beat.interval, HEARTBEAT_LIMITS.interval) || beat.interval === 0) throw new ProtocolError('malformed heartbeat: bad interval');
@@ -224,7 +225,7 @@ export function readHeartbeat(value: unknown): Heartbeat {
 
 export function readTaskAck(value: unknown): TaskAck {
   const ack = checkEnvelope(value, 'task acknowledgement');
-  if (typeof ack.worker !== 'string' || !Array.isArray(ack.refused) || !ack.refused.every(Number.isInteger)) throw new ProtocolError('malformed task acknowledgement');
+  if (!isWorkerId(ack.worker) || !Array.isArray(ack.refused) || !ack.refused.every(Number.isInteger)) throw new ProtocolError('malformed task acknowledgement');
   return ack as unknown as TaskAck;
 }
 

@@ -105,7 +105,7 @@ export class Codec {
   encode(data: unknown): Uint8Array {
     let bytes: Uint8Array;
     try {
-      this.envelope[1] = typeof data === 'object' ? this.toWire(data, 0) : data;
+      this.envelope[1] = this.toWire(data, 0);
       bytes = this.packr.pack(this.envelope);
     } catch (error) {
       throw error instanceof EncodeError ? error : new EncodeError(`cannot encode: ${String(error)}`, { cause: error });
@@ -142,6 +142,7 @@ export class Codec {
 
   /** Copies the value only where a Map needs wrapping; checks depth and cycles on the way. */
   private toWire(value: unknown, depth: number): unknown {
+    if (typeof value === 'function' || typeof value === 'symbol') throw new EncodeError(`cannot send ${describeUnsendable(value)}: only data travels`);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= this.maxDepth) throw new EncodeError(`value nests deeper than ${this.maxDepth} levels (or is cyclic)`);
     if (value instanceof Map) return new WireMap(this.wireItems([...value].flat(), depth));
@@ -151,7 +152,7 @@ export class Codec {
       const wired = this.wireItems(items, depth);
       return wired === items ? value : new Set(wired);
     }
-    if (!isPlainObject(value)) return value;
+    if (!isPlainObject(value)) return checkCarried(value);
     const values = Object.values(value);
     const wired = this.wireItems(values, depth);
     return wired === values ? value : Object.fromEntries(Object.keys(value).map((key, i) => [key, wired[i]]));
@@ -190,6 +191,27 @@ export class Codec {
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
+}
+
+/** Built-in classes msgpack carries as themselves. */
+function isCarriedClass(value: object): boolean {
+  return value instanceof Date || value instanceof RegExp || value instanceof Error || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/** A class instance with methods would arrive as a plain object without them: refused, naming the class. */
+function checkCarried(value: object): object {
+  if (isCarriedClass(value)) return value;
+  for (let prototype: unknown = Object.getPrototypeOf(value); prototype !== null && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+    const methods = Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor');
+    if (methods.length > 0) throw new EncodeError(`cannot send an instance of class ${value.constructor?.name || '(anonymous)'}: its methods (${methods.slice(0, 3).join(', ')}) would not travel; send a plain object`);
+  }
+  return value;
+}
+
+function describeUnsendable(value: unknown): string {
+  if (typeof value === 'symbol') return `a symbol (${value.toString()})`;
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' && name !== '' ? `a function (${name})` : 'a function';
 }
 
 function childrenOf(value: unknown): Iterable<unknown> | undefined {

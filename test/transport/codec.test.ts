@@ -93,6 +93,31 @@ describe('Codec', () => {
     expect(() => codec.encode(Symbol('s'))).toThrow(EncodeError);
   });
 
+  test('functions, symbols and class instances with methods are refused wherever they sit, naming the type', () => {
+    class Point {
+      constructor(readonly x: number) {}
+      norm(): number {
+        return Math.abs(this.x);
+      }
+    }
+    function handler(): void {}
+    expect(() => codec.encode(handler)).toThrow(new EncodeError('cannot send a function (handler): only data travels'));
+    expect(() => codec.encode({ on: [handler] })).toThrow('cannot send a function (handler)');
+    expect(() => codec.encode([() => 1])).toThrow('cannot send a function: only data travels');
+    expect(() => codec.encode(new Map([[1, Symbol('s')]]))).toThrow('cannot send a symbol (Symbol(s))');
+    expect(() => codec.encode([new Point(1)])).toThrow('cannot send an instance of class Point: its methods (norm) would not travel; send a plain object');
+    expect(() => codec.encode(new URL('http://x'))).toThrow('instance of class URL');
+  });
+
+  test('BigInt, Map, Set, Date, Buffer, RegExp, errors and method-less class instances still travel', () => {
+    class Plain {
+      constructor(readonly x: number) {}
+    }
+    const value = { n: 2n ** 70n, m: new Map([[1, 'a']]), s: new Set([1]), d: new Date(5), b: Buffer.from('ab'), r: /a+/g, p: new Plain(1) };
+    expect(roundTrip(value)).toEqual({ ...value, p: { x: 1 } });
+    expect(roundTrip(new RangeError('e'))).toEqual(new RangeError('e'));
+  });
+
   test('decode rejects oversized, too deep, unknown-version and malformed input with a typed DecodeError', () => {
     const kindOf = (decoder: Codec, bytes: Uint8Array): string => {
       try {

@@ -22,7 +22,7 @@ import { CalmingReport } from '../../util/calming-report';
 import { Fifo } from '../../util/fifo';
 import { OnceLog } from '../../util/once-log';
 import type { CompiledChain } from '../compiled-chain';
-import { describeFailure, PROTOCOL_VERSION, readCreditGrant, readResultBatch, readTaskAck, type CreditGrant, type TaskAck, type TaskBatch, type TaskFailure, type WireResult, type WireTask } from '../protocol';
+import { chainLabel, describeFailure, PROTOCOL_VERSION, readCreditGrant, readResultBatch, readTaskAck, type CreditGrant, type TaskAck, type TaskBatch, type TaskFailure, type WireResult, type WireTask } from '../protocol';
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 import { retryDelay } from '../task-policy';
@@ -345,7 +345,7 @@ export class Segment implements DirectoryListener {
       return;
     }
     const [entry] = live;
-    this.settle(entry, { seq: entry.seq, attempt: entry.attempt, ok: false, task: 'scatter', error: describeFailure(error) });
+    this.settle(entry, { seq: entry.seq, attempt: entry.attempt, ok: false, task: chainLabel(chain.steps), error: describeFailure(error) });
     this.deliverReady();
   }
 

@@ -10,7 +10,7 @@
  */
 import { systemScheduler, unrefTimer, type Scheduler } from '../../scheduler';
 import { NoRespondersError, type Bus, type Subscription } from '../../transport/bus';
-import { readCapacityCredit, readHeartbeat, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
+import { ProtocolError, readCapacityCredit, readHeartbeat, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 
@@ -48,6 +48,8 @@ const MISSED_HEARTBEATS = 3;
 /** A heartbeat this late (in intervals) gets the worker probed. */
 const PROBE_AFTER = 1.25;
 const SWEEP_INTERVAL = 250;
+/** Workers it keeps track of: a flood of heartbeats with made-up ids cannot grow it further. */
+export const MAX_KNOWN_WORKERS = 512;
 
 interface Known extends WorkerInfo {
   interval: number;
@@ -148,6 +150,10 @@ export class WorkerDirectory {
       return;
     }
     const known = this.workers.get(beat.id);
+    if (known === undefined && this.workers.size >= MAX_KNOWN_WORKERS) {
+      this.rejections.recordRefusal(new ProtocolError(`heartbeat of a new worker while ${MAX_KNOWN_WORKERS} are known`));
+      return;
+    }
     const wasReady = known?.phase === 'ready';
     this.workers.set(beat.id, {
       id: beat.id,

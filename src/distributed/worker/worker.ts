@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createActor, type Actor } from 'xstate';
 import { workerMachine, type WorkerState } from '../../actors/worker';
 import { reportInspection } from '../../actors/inspection';
+import { ArgumentRangeError } from '../../errors';
 import type { Bus, Message, Subscription } from '../../transport/bus';
 import { closeBus } from '../../transport/close-bus';
 import { EncodeError } from '../../transport/codec';
@@ -19,6 +20,7 @@ import { pickConnectionOptions, type NatsConnectionOptions } from '../../transpo
 import {
   chainLabel,
   describeFailure,
+  isWorkerId,
   PROTOCOL_VERSION,
   readTaskBatch,
   type CapacityCredit,
@@ -117,6 +119,7 @@ export class Worker {
 
   constructor(private readonly options: WorkerOptions = {}) {
     this.id = options.id ?? newWorkerId();
+    if (!isWorkerId(this.id)) throw new ArgumentRangeError('id', 'one literal subject token of letters, digits, - and _ (at most 64)', this.id);
     this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
     this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? 0);
     this.drainTimeout = requirePositiveInteger('drainTimeout', options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
