@@ -75,7 +75,8 @@ export class MessageAuth {
   private seq = 0;
   /** One level deeper than a bus's own limit: the data sits inside the body array. */
   private readonly codec = new Codec({ maxDepth: DEFAULT_MAX_DEPTH + 1 });
-  private readonly seen = new ReplayGuard(FRESHNESS_WINDOW);
+  /** Replies are bound to their request: one guard for all of them. */
+  private readonly replies = new ReplayGuard(FRESHNESS_WINDOW);
   private readonly notes = new OnceLog();
   private lastRefusal: AuthRefusal = 'unauthenticated';
 
@@ -101,22 +102,30 @@ export class MessageAuth {
     return { frame, nonce: `${this.session}:${seq}` };
   }
 
-  /** The message inside a genuine, fresh, first-seen frame; `undefined` (counted, logged) otherwise. */
-  open(context: string, payload: unknown): Opened | undefined {
+  /**
+   * The message inside a genuine, fresh frame that `seen` (one per subscription: every subscriber
+   * gets its own copy) has not seen; `undefined` (counted, logged) otherwise.
+   */
+  open(context: string, payload: unknown, seen: ReplayGuard): Opened | undefined {
     if (!isBytes(payload) || payload.length <= BODY_START || payload[0] !== FRAME_VERSION) return this.refuse('unauthenticated', context);
     const body = payload.subarray(BODY_START);
     if (!timingSafeEqual(this.mac(context, body), payload.subarray(1, BODY_START))) return this.refuse('altered', context);
     const [, session, seq, timestamp, inReplyTo, data] = this.codec.decode(body) as Body;
     const now = this.now();
     if (!(Math.abs(now - timestamp) <= FRESHNESS_WINDOW)) return this.refuse('stale', context);
-    const admission = this.seen.admit(session, seq, now);
+    const admission = seen.admit(session, seq, now);
     if (admission !== 'fresh') return this.refuse(admission, context);
     return { data, nonce: `${session}:${seq}`, inReplyTo };
   }
 
+  /** A new replay guard for one subscription. */
+  newGuard(): ReplayGuard {
+    return new ReplayGuard(FRESHNESS_WINDOW);
+  }
+
   /** The data of a reply to the request sealed as `nonce`; throws `UnauthenticatedMessageError` otherwise. */
   openReply(payload: unknown, nonce: string): unknown {
-    const opened = this.open(REPLY_CONTEXT, payload);
+    const opened = this.open(REPLY_CONTEXT, payload, this.replies);
     if (opened === undefined) throw new UnauthenticatedMessageError(this.lastRefusal);
     if (opened.inReplyTo !== nonce) {
       this.refuse('replayed', REPLY_CONTEXT);
