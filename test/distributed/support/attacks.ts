@@ -26,16 +26,26 @@ export function record(nc: NatsConnection, subjects: readonly string[]): Recorde
   return recorded;
 }
 
-/** For each sequence number: a result for every attempt up to 2 and for 999, with one, none or three values, and a fake failure. */
-export function forgeResults(nc: NatsConnection, subject: string, seqs: readonly number[]): number {
-  const results: WireResult[] = seqs.flatMap((seq) =>
-    [0, 1, 2, 999].flatMap((attempt): WireResult[] => [
-      { seq, attempt, ok: true, values: ['PWNED'] },
-      { seq, attempt, ok: true, values: [] },
-      { seq, attempt, ok: true, values: ['a', 'b', 'c'] },
-      { seq, attempt, ok: false, task: 'inc', error: { name: 'Error', message: 'forged failure' } },
-    ]),
-  );
+const ATTEMPTS = [0, 1, 2, 999];
+
+/** Every forgery of one attempt: one value, none, three, and a failure. */
+export function everyForgery(seq: number, attempt: number): WireResult[] {
+  return [
+    { seq, attempt, ok: true, values: ['PWNED'] },
+    { seq, attempt, ok: true, values: [] },
+    { seq, attempt, ok: true, values: ['a', 'b', 'c'] },
+    { seq, attempt, ok: false, task: 'inc', error: { name: 'Error', message: 'forged failure' } },
+  ];
+}
+
+/** The forgeries a `map` chain can tell from a real result without a secret: a wrong value count, or an attempt never sent. */
+export function implausibleForgeries(seq: number, attempt: number): WireResult[] {
+  return everyForgery(seq, attempt).filter((result) => attempt === 999 || (result.ok && result.values.length !== 1));
+}
+
+/** For each sequence number and attempts 0, 1, 2 and 999, the results `forge` makes, one message each; returns how many. */
+export function forgeResults(nc: NatsConnection, subject: string, seqs: readonly number[], forge = everyForgery): number {
+  const results = seqs.flatMap((seq) => ATTEMPTS.flatMap((attempt) => forge(seq, attempt)));
   for (const result of results) nc.publish(subject, codec.encode({ v: PROTOCOL_VERSION, worker: 'ghost', results: [result] } satisfies ResultBatch));
   return results.length;
 }
