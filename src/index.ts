@@ -54,5 +54,6 @@ export {
 export { InProcessBus, type InProcessBusOptions } from './transport/in-process-bus';
 export { NatsBus, TlsConnectionError, type NatsBusOptions, type NatsTlsOptions } from './transport/nats-bus';
 export { OptionFileError, type NatsConnectionOptions } from './transport/nats-options';
+export { UnauthenticatedMessageError, type AuthRefusal, type AuthRefusalCounts, type Secret } from './distributed/message-auth';
 export { Codec, DecodeError, EncodeError, type CodecLimits } from './transport/codec';
 export { connectionMachine, watchConnection, type ConnectionState, type WatchedConnection } from './actors/connection';

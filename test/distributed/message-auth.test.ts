@@ -1,4 +1,6 @@
+import { Client } from '../../src';
 import { ArgumentRangeError, ArgumentTypeError } from '../../src/errors';
+import { Worker } from '../../src/distributed/worker/worker';
 import { FRESHNESS_WINDOW, MessageAuth, REPLY_CONTEXT, UnauthenticatedMessageError } from '../../src/distributed/message-auth';
 import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
 import type { ReplayGuard } from '../../src/distributed/replay-guard';
@@ -92,5 +94,12 @@ describe('MessageAuth', () => {
     expect(() => new MessageAuth('fifteen bytes!!', 'w', 'w')).toThrow(new ArgumentRangeError('secret', '', undefined, 'secret must be at least 16 bytes, got 15'));
     expect(() => new MessageAuth(42 as unknown as string, 'w', 'w')).toThrow(ArgumentTypeError);
     expect(() => new MessageAuth(Buffer.alloc(16, 7), 'w', 'w')).not.toThrow();
+  });
+
+  test('Client and Worker check the secret when built; a Client takes it only with servers', () => {
+    expect(() => new Client({ servers: 'nats://127.0.0.1:4222', secret: 'short' })).toThrow(new ArgumentRangeError('secret', '', undefined, 'secret must be at least 16 bytes, got 5'));
+    expect(() => new Worker({ secret: Buffer.alloc(8) })).toThrow('secret must be at least 16 bytes, got 8');
+    expect(() => new Client({ secret: SECRET })).toThrow(expect.objectContaining({ name: 'ArgumentRangeError', argument: 'secret' }));
+    expect(() => new Worker({ id: 'a.b' })).toThrow(expect.objectContaining({ name: 'ArgumentRangeError', argument: 'id' }));
   });
 });

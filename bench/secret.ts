@@ -1,0 +1,98 @@
+/**
+ * What the cluster secret costs on NATS: `scatter().map(inc).buffer(256).gather()` through one real
+ * `rivulet worker` process without a secret and one with `--secret-file`, interleaved rounds in the
+ * same run (median of each), ratio against the no-secret figure. Also small single-element rounds
+ * (`buffer(1)`: one task batch, acknowledgement and result per element), where the per-message cost
+ * shows most.
+ *
+ *   npx ts-node -T bench/secret.ts [--elements 100000] [--rounds 5]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Stream } from '../src';
+import { NatsServer } from '../test/support/nats-server';
+import { measure, printTable, type Case } from './harness';
+import { inc } from './support/distributed-tasks';
+
+const SECRET = 'bench secret, 32 bytes or so....';
+const TASKS = path.join(__dirname, 'support', 'distributed-tasks.ts');
+const ROOT = path.join(__dirname, '..');
+const START_TIMEOUT = 30_000;
+
+const { values } = parseArgs({ options: { elements: { type: 'string' }, rounds: { type: 'string' } } });
+const ELEMENTS = Number(values.elements ?? 100_000);
+const ROUNDS = Number(values.rounds ?? 5);
+const SINGLE_ELEMENTS = Math.max(1, Math.floor(ELEMENTS / 20));
+
+interface Cluster {
+  client: Client;
+  worker: ChildProcess;
+}
+
+async function startCluster(url: string, prefix: string, secretFile?: string): Promise<Cluster> {
+  const secretArgs = secretFile === undefined ? [] : ['--secret-file', secretFile];
+  const args = ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'cli', 'main.ts'), 'worker', '--servers', url, '--tasks', TASKS, '--prefix', prefix, '--concurrency', '64', ...secretArgs];
+  const worker = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const client = new Client({ servers: url, prefix, ...(secretFile === undefined ? {} : { secret: SECRET }) });
+  await client.whenReady();
+  const deadline = Date.now() + START_TIMEOUT;
+  while (client.workers().length === 0) {
+    if (Date.now() > deadline) throw new Error(`the ${prefix} worker did not announce itself`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { client, worker };
+}
+
+/** Emits `elements` through a fresh `scatter().map(inc).buffer(credits).gather()`; resolves with the count received. */
+async function pass(client: Client, elements: number, credits: number): Promise<number> {
+  const source = new Stream<number>();
+  let received = 0;
+  source
+    .scatter({ client })
+    .map(inc)
+    .buffer(credits)
+    .gather()
+    .sink(() => received++);
+  for (let i = 0; i < elements; i++) {
+    const pending = source.emit(i);
+    if (pending !== undefined) await pending;
+  }
+  await source.drain();
+  if (received !== elements) throw new Error(`expected ${elements} results, got ${received}`);
+  return received;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rivulet-bench-secret-'));
+  const secretFile = path.join(dir, 'secret');
+  writeFileSync(secretFile, `${SECRET}\n`);
+  const server = await NatsServer.start();
+  const plain = await startCluster(server.url, 'plain');
+  const secured = await startCluster(server.url, 'secured', secretFile);
+  try {
+    const cases = (elements: number, credits: number): Case[] => [
+      { name: 'NATS, no secret', run: () => pass(plain.client, elements, credits) },
+      { name: 'NATS, cluster secret', run: () => pass(secured.client, elements, credits) },
+    ];
+    await measure(cases(ELEMENTS, 256), 1);
+    printTable(`buffer(256), ${ELEMENTS} elements, median of ${ROUNDS} interleaved rounds after a warm-up`, await measure(cases(ELEMENTS, 256), ROUNDS), 'NATS, no secret');
+    printTable(`buffer(1), ${SINGLE_ELEMENTS} elements (one batch, acknowledgement and result each), median of ${ROUNDS}`, await measure(cases(SINGLE_ELEMENTS, 1), ROUNDS), 'NATS, no secret');
+    const refused = secured.client.authRefusals;
+    console.log(`\nmessages the secured client refused: ${JSON.stringify(refused)}`);
+  } finally {
+    for (const { client, worker } of [plain, secured]) {
+      await client.close();
+      worker.kill('SIGTERM');
+    }
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
