@@ -118,6 +118,15 @@ export class Codec {
     return bytes;
   }
 
+  /**
+   * Throws the `EncodeError` that `encode` would for `data` (an unsendable type, nesting too deep)
+   * without encoding it: for buses whose messages are structured-cloned, which would throw on a
+   * function and silently drop a class's methods.
+   */
+  checkSendable(data: unknown): void {
+    this.toWire(data, 0);
+  }
+
   /** Throws only `DecodeError`. */
   decode(bytes: Uint8Array): unknown {
     if (bytes.length > this.maxPayload) {
@@ -188,20 +197,22 @@ export class Codec {
   }
 }
 
-function isPlainObject(value: object): boolean {
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+/** The root of a prototype chain: `Object.prototype` of any realm (a worker thread's messages, a vm context). */
+function isRootPrototype(prototype: unknown): boolean {
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
-/** Built-in classes msgpack carries as themselves. */
-function isCarriedClass(value: object): boolean {
-  return value instanceof Date || value instanceof RegExp || value instanceof Error || value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+function isPlainObject(value: object): boolean {
+  return isRootPrototype(Object.getPrototypeOf(value));
 }
+
+/** Built-in classes msgpack carries as themselves, told by tag so that other realms' count too. */
+const CARRIED_TAGS: ReadonlySet<string> = new Set(['[object Date]', '[object RegExp]', '[object Error]', '[object ArrayBuffer]', '[object Map]', '[object Set]']);
 
 /** A class instance with methods would arrive as a plain object without them: refused, naming the class. */
 function checkCarried(value: object): object {
-  if (isCarriedClass(value)) return value;
-  for (let prototype: unknown = Object.getPrototypeOf(value); prototype !== null && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+  if (ArrayBuffer.isView(value) || CARRIED_TAGS.has(Object.prototype.toString.call(value))) return value;
+  for (let prototype: unknown = Object.getPrototypeOf(value); !isRootPrototype(prototype); prototype = Object.getPrototypeOf(prototype)) {
     const methods = Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor');
     if (methods.length > 0) throw new EncodeError(`cannot send an instance of class ${value.constructor?.name || '(anonymous)'}: its methods (${methods.slice(0, 3).join(', ')}) would not travel; send a plain object`);
   }

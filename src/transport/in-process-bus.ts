@@ -9,7 +9,10 @@ import { BusBase, type BusBaseOptions } from './bus-base';
 import { BusClosedError, NoRespondersError, type Handler, type Message, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
 import { checkPublishSubject, checkSubscribePattern, subjectMatches } from './subject-pattern';
 
-export type InProcessBusOptions = BusBaseOptions;
+export interface InProcessBusOptions extends BusBaseOptions {
+  /** Called with every published message's data; throws to refuse it (e.g. what a relay to threads could not clone). */
+  checkData?: (data: unknown) => void;
+}
 
 interface Entry {
   readonly pattern: string;
@@ -48,12 +51,16 @@ export class InProcessBus extends BusBase {
   /** Per queue group name, which member's turn it is (kept when routes are rebuilt). */
   private readonly turns = new Map<string, number>();
 
+  private readonly checkData: ((data: unknown) => void) | undefined;
+
   constructor(options: InProcessBusOptions = {}) {
     super(`_INBOX.inproc${++busCount}.`, options, 'connected');
+    this.checkData = options.checkData;
   }
 
   publish(subject: string, data: unknown, options?: PublishOptions): void {
     if (this.refusing) throw new BusClosedError(`publish to '${subject}'`);
+    this.checkData?.(data);
     const route = this.routeFor(subject);
     this.counters.published++;
     if (route.plain.length === 0 && route.groups.length === 0) return;

@@ -6,6 +6,7 @@ import { threadId, type MessagePort, type Worker as ThreadWorker } from 'node:wo
 import { BusBase, type BusBaseOptions } from './bus-base';
 import { BusClosedError, type Bus, type Handler, type Headers, type Message, type PublishOptions, type SubscribeOptions, type Subscription } from './bus';
 import { checkPublishSubject, checkSubscribePattern } from './subject-pattern';
+import { defaultCodec } from './codec';
 
 type ThreadToMain =
   | { op: 'sub'; id: number; subject: string; queue: string | undefined; max: number | undefined }
@@ -41,6 +42,7 @@ export class PortBus extends BusBase {
   publish(subject: string, data: unknown, options?: PublishOptions): void {
     if (this.refusing) throw new BusClosedError(`publish to '${subject}'`);
     checkPublishSubject(subject);
+    defaultCodec.checkSendable(data);
     this.counters.published++;
     this.post({ op: 'pub', subject, data, reply: options?.reply, headers: options?.headers });
   }

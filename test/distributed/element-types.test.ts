@@ -1,15 +1,16 @@
 /**
- * Elements on NATS (real nats-server): what cannot travel fails alone, naming its type and the
- * task it was meant for; BigInt, Map, Set, Date and Buffer arrive as themselves.
+ * Elements on NATS (real nats-server) and to worker threads: what cannot travel fails alone,
+ * naming its type and the task it was meant for; BigInt, Map, Set, Date and Buffer arrive as
+ * themselves.
  */
-import { Client, PipelineError, Stream, task } from '../../src';
+import { Client, PipelineError, Stream } from '../../src';
 import { Worker } from '../../src/distributed/worker/worker';
 import type { Bus } from '../../src/transport/bus';
 import { NatsBus } from '../../src/transport/nats-bus';
 import { NatsServer } from '../support/nats-server';
 import { waitFor } from '../support/wait-for';
-
-const echo = task('echo', <T>(x: T): T => x);
+import { echo } from './fixtures/tasks';
+import { TASKS_MODULE } from './support/deployments';
 
 class Point {
   constructor(readonly x: number) {}
@@ -18,26 +19,51 @@ class Point {
   }
 }
 
-describe('element types on NATS', () => {
+interface Deployment {
+  start(): Promise<Client>;
+  stop(): Promise<void>;
+}
+
+function nats(): Deployment {
   let server: NatsServer;
   let workerBus: Bus;
   let worker: Worker;
+  return {
+    async start() {
+      server = await NatsServer.start();
+      workerBus = await NatsBus.connect({ servers: server.url });
+      worker = await new Worker({ bus: workerBus, heartbeatInterval: 100 }).start();
+      return new Client({ servers: server.url });
+    },
+    async stop() {
+      await worker?.drain();
+      await workerBus?.close();
+      await server?.stop();
+    },
+  };
+}
+
+function threads(): Deployment {
+  return { start: async () => new Client({ workers: 1, tasks: TASKS_MODULE }), stop: async () => undefined };
+}
+
+// Structured clone hands a Buffer to worker threads as a plain Uint8Array (same bytes).
+describe.each([
+  ['NATS', nats, true],
+  ['worker threads', threads, false],
+])('element types (%s)', (_, deployment, keepsBuffers) => {
+  const cluster = deployment();
   let client: Client;
 
   beforeAll(async () => {
-    server = await NatsServer.start();
-    workerBus = await NatsBus.connect({ servers: server.url });
-    worker = await new Worker({ bus: workerBus, heartbeatInterval: 100 }).start();
-    client = new Client({ servers: server.url });
+    client = await cluster.start();
     await client.whenReady();
-    await waitFor(() => client.workers().length === 1, 5000, 'the worker heard');
-  });
+    await waitFor(() => client.workers().length === 1, 10_000, 'the worker heard');
+  }, 30_000);
 
   afterAll(async () => {
     await client?.close({ timeout: 1000 }).catch(() => {});
-    await worker?.drain();
-    await workerBus?.close();
-    await server?.stop();
+    await cluster.stop();
   });
 
   test('functions, symbols and class instances with methods fail their own element naming the type; the others round-trip', async () => {
@@ -53,7 +79,7 @@ describe('element types on NATS', () => {
     await source.drain();
 
     expect(out).toEqual(sendable);
-    expect(Buffer.isBuffer(out[4])).toBe(true);
+    expect(Buffer.isBuffer(out[4])).toBe(keepsBuffers);
     expect(errors.map((error) => error instanceof PipelineError && [error.task, error.element])).toEqual([
       ['echo', onClick],
       ['echo', symbol],

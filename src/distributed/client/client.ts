@@ -10,6 +10,7 @@ import type { Dashboard, DashboardOptions } from '../../inspect/server';
 import { InProcessBus } from '../../transport/in-process-bus';
 import type { Bus } from '../../transport/bus';
 import { closeBus } from '../../transport/close-bus';
+import { defaultCodec } from '../../transport/codec';
 import { NatsBus } from '../../transport/nats-bus';
 import { checkConnectionOptions, NATS_CONNECTION_OPTIONS, pickConnectionOptions, type NatsConnectionOptions } from '../../transport/nats-options';
 import { withinBound } from '../../util/bounded';
@@ -138,7 +139,8 @@ export class Client {
     if (this.deployment === 'nats') {
       this.ready = this.connectNats();
     } else {
-      this.attach(new InProcessBus());
+      // Thread workers get structured clones: refuse at once what could not be cloned unchanged.
+      this.attach(new InProcessBus(this.deployment === 'threads' ? { checkData: (data) => defaultCodec.checkSendable(data) } : {}));
       if (this.deployment === 'threads') this.cluster = this.newCluster();
       this.ready = this.startLocalWorkers();
     }
