@@ -18,6 +18,9 @@
 #   --tls-ca FILE        NATS_CA        CA of a server certificate from a private CA
 #   --tls-cert FILE      NATS_CERT      client certificate, for servers that verify clients
 #   --tls-key FILE       NATS_KEY       its key
+# The cluster secret that authenticates every protocol message (clients need the same; see
+# docs/security.md):
+#   --secret-file FILE   RIVULET_SECRET  at least 16 bytes; the file's trailing line break is dropped
 # Give secrets at run time, never in the image, e.g.
 #   docker run --rm -e NATS_URL=nats://nats:4222 -e NATS_TOKEN="$NATS_TOKEN" \
 #     -v "$PWD/dist-tasks:/tasks:ro" rivulet-worker --tasks /tasks/tasks.js

@@ -1,6 +1,8 @@
 import { BusTaskFeed } from '../inspect/bus-tasks';
 import { startDashboard, type Dashboard } from '../inspect/server';
 import { HeartbeatDirectory } from '../inspect/workers';
+import { AuthenticatedBus } from '../distributed/authenticated-bus';
+import { MessageAuth } from '../distributed/message-auth';
 import { Subjects } from '../distributed/subjects';
 import { NatsBus } from '../transport/nats-bus';
 import { pickConnectionOptions, serverList } from '../transport/nats-options';
@@ -16,7 +18,8 @@ const FORGET_AFTER = 10_000;
  * dashboard's `close()` also closes the connection.
  */
 export async function runDashboard(command: DashboardCommand, log: (line: string) => void = console.log): Promise<Dashboard> {
-  const bus = await NatsBus.connect({ name: 'rivulet-dashboard', ...pickConnectionOptions(command) });
+  const connected = await NatsBus.connect({ name: 'rivulet-dashboard', ...pickConnectionOptions(command) });
+  const bus = command.secret === undefined ? connected : new AuthenticatedBus(connected, new MessageAuth(command.secret, 'dashboard', 'rivulet dashboard'));
   const directory = new HeartbeatDirectory(FORGET_AFTER);
   bus.subscribe(new Subjects(command.prefix).heartbeat, (message) => directory.receive(message.data));
   const tasks = new BusTaskFeed(command.prefix);

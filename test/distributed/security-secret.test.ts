@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Stream } from '../../src';
+import { runDashboard } from '../../src/cli/dashboard';
+import { parseDashboardArgs } from '../../src/cli/dashboard-args';
 import { AuthenticatedBus } from '../../src/distributed/authenticated-bus';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import { MessageAuth, type AuthRefusal } from '../../src/distributed/message-auth';
@@ -142,6 +144,20 @@ describe('with a cluster secret (real nats-server, real rivulet worker --secret-
       expect(stranger.workers()).toEqual([]);
     } finally {
       await stranger.close({ timeout: 100 }).catch(() => {});
+    }
+  }, TEST_TIMEOUT);
+
+  test('rivulet dashboard --secret-file shows the worker; without the secret it shows none', async () => {
+    const file = join(dir, 'secret');
+    const withSecret = await runDashboard(parseDashboardArgs(['--servers', server.url, '--prefix', prefix, '--port', '0', '--secret-file', file], {}), () => undefined);
+    const without = await runDashboard(parseDashboardArgs(['--servers', server.url, '--prefix', prefix, '--port', '0'], {}), () => undefined);
+    try {
+      await waitFor(() => withSecret.model.sample().workers.some((shown) => shown.id === workerId), 5000, 'the worker on the dashboard');
+      const since = beats.length;
+      await waitFor(() => beats.length > since + 2, 5000, 'more heartbeats');
+      expect(without.model.sample().workers).toEqual([]);
+    } finally {
+      await Promise.all([withSecret.close(), without.close()]);
     }
   }, TEST_TIMEOUT);
 
