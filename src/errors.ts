@@ -96,3 +96,40 @@ export class ClientClosingError extends Error {
     super('the client is closing: the element was not accepted');
   }
 }
+
+/**
+ * A durable `fromNats` could not set up its JetStream stream or consumer: JetStream is off, no
+ * stream captures the subject, or the server refused the consumer. Names the subject, the
+ * `durable` consumer and the `stream` (when known).
+ */
+export class JetStreamSetupError extends Error {
+  override readonly name = 'JetStreamSetupError';
+  constructor(
+    readonly subject: string,
+    readonly durable: string,
+    readonly stream: string | undefined,
+    problem: string,
+    cause?: unknown,
+  ) {
+    super(`fromNats '${subject}' (durable '${durable}'${stream === undefined ? '' : `, stream '${stream}'`}): ${problem}`, { cause });
+  }
+}
+
+/**
+ * JetStream did not store an element published by `toNats(subject, { jetstream: true })`: no
+ * stream captures the subject (`no-stream`), the stream refused it (`rejected`: full, too big;
+ * `code` is the server's error code), or no acknowledgement came in time (`timeout`; it may be
+ * stored, and sending it again with the same message id stores it once).
+ */
+export class JetStreamPublishError extends Error {
+  override readonly name = 'JetStreamPublishError';
+  constructor(
+    readonly subject: string,
+    readonly reason: 'no-stream' | 'rejected' | 'timeout',
+    detail: string,
+    readonly code?: number,
+    cause?: unknown,
+  ) {
+    super(`JetStream did not store a message on '${subject}' (${reason}): ${detail}`, { cause });
+  }
+}

@@ -1,6 +1,7 @@
 import { Stream, type Emitted, type StreamOptions } from '../stream';
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
 import { LinkProducer } from '../links/link-producer';
+import { isJetStreamSink, ToJetStream, type ToJetStreamOptions } from './to-jetstream';
 import { DEFAULT_LINK_HEARTBEAT } from '../links/link-protocol';
 import { systemScheduler, type Scheduler } from '../scheduler';
 import type { Bus } from '../transport/bus';
@@ -20,6 +21,8 @@ export interface ToNatsOptions extends StreamOptions, BusEndpoint {
   heartbeatInterval?: number;
   /** With `credits`: the clock of those checks (default: the system timers). */
   scheduler?: Scheduler;
+  /** `true` publishes through JetStream instead (see `ToJetStreamOptions`). */
+  jetstream?: false;
 }
 
 declare module '../stream' {
@@ -145,4 +148,6 @@ function checkLinkOptions(options: ToNatsOptions): boolean {
   return true;
 }
 
-Stream.registerApi('toNats', (upstream, subject: string, options: ToNatsOptions) => new ToNats(upstream, subject, options));
+Stream.registerApi('toNats', (upstream, subject: string, options: ToNatsOptions | ToJetStreamOptions<unknown>) =>
+  isJetStreamSink(options) ? new ToJetStream(upstream, subject, options) : new ToNats(upstream, subject, options),
+);

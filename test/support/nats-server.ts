@@ -4,8 +4,9 @@
  * the same port. Every start registers the process so it dies with this one at the latest.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './free-port';
 import { sleep } from './sleep';
@@ -16,6 +17,8 @@ export interface NatsServerOptions {
   pass?: string;
   /** Require this token from clients. */
   token?: string;
+  /** Run JetStream (`-js`) with its store in a fresh temp directory that outlives restarts and goes at exit. */
+  jetstream?: boolean;
   /** Extra command-line arguments. */
   args?: string[];
 }
@@ -26,8 +29,10 @@ const EXIT_TIMEOUT_MS = 5_000;
 const LOG_TAIL_CHARS = 2_000;
 
 const running = new Set<ChildProcess>();
+const storeDirs: string[] = [];
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of storeDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The nats-server executable: `$NATS_SERVER`, else the first on PATH, else /usr/sbin/nats-server. */
@@ -59,12 +64,19 @@ function isExecutable(path: string): boolean {
 export class NatsServer {
   private child: ChildProcess | undefined = undefined;
   private log = '';
+  /** With `jetstream`: where the server keeps its streams. */
+  readonly storeDir: string | undefined = undefined;
 
   private constructor(
     readonly port: number,
     private readonly options: NatsServerOptions,
     private readonly binary: string,
-  ) {}
+  ) {
+    if (options.jetstream === true) {
+      this.storeDir = mkdtempSync(join(tmpdir(), 'rivulet-js-'));
+      storeDirs.push(this.storeDir);
+    }
+  }
 
   static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
     const server = new NatsServer(await freePort(), options, natsServerBinary());
@@ -120,6 +132,7 @@ export class NatsServer {
     if (this.options.user !== undefined) args.push('--user', this.options.user);
     if (this.options.pass !== undefined) args.push('--pass', this.options.pass);
     if (this.options.token !== undefined) args.push('--auth', this.options.token);
+    if (this.storeDir !== undefined) args.push('-js', '-sd', this.storeDir);
     return [...args, ...(this.options.args ?? [])];
   }
 
