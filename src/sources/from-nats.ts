@@ -10,6 +10,7 @@ import { checkEndpoint, closeEndpoint, endpointOf, openEndpoint, type BusEndpoin
 import { NatsBus } from '../transport/nats-bus';
 import { checkPublishSubject, checkSubscribePattern, isPublishSubject } from '../transport/subject-pattern';
 import { registerSource, Source, startIfAsked, type SourceOptions } from './source';
+import { fromJetStream, isDurableSource, type FromJetStream, type FromJetStreamOptions } from './from-jetstream';
 
 export interface FromNatsOptions extends SourceOptions, BusEndpoint {
   /** Queue group: each message goes to one member of the group (with `credits`, default `link`). */
@@ -30,6 +31,8 @@ export interface FromNatsOptions extends SourceOptions, BusEndpoint {
   heartbeatInterval?: number;
   /** With `credits`: the clock of those announcements (default: the system timers). */
   scheduler?: Scheduler;
+  /** A name reads through a JetStream durable consumer instead (see `FromJetStreamOptions`). */
+  durable?: undefined;
 }
 
 declare module '../stream' {
@@ -187,7 +190,10 @@ function checkLinkOptions(subject: string, options: FromNatsOptions): number | u
   return credits;
 }
 
-export function fromNats<T = unknown>(subject: string, options: FromNatsOptions): FromNats<T> {
+export function fromNats<T = unknown>(subject: string, options: FromNatsOptions): FromNats<T>;
+export function fromNats<T = unknown>(subject: string, options: FromJetStreamOptions): FromJetStream<T>;
+export function fromNats<T = unknown>(subject: string, options: FromNatsOptions | FromJetStreamOptions): FromNats<T> | FromJetStream<T> {
+  if (isDurableSource(options)) return fromJetStream<T>(subject, options);
   return startIfAsked(new FromNats<T>(subject, options), options);
 }
 

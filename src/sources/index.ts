@@ -12,3 +12,4 @@ export { FromHttpServer, fromHttpServer, type FromHttpServerOptions } from './fr
 export { FromProcess, fromProcess, type FromProcessOptions } from './from-process';
 export { FromReadable, fromReadable } from './from-readable';
 export { FromNats, fromNats, type FromNatsOptions } from './from-nats';
+export { FromJetStream, type FromJetStreamOptions } from './from-jetstream';
