@@ -1,34 +1,9 @@
 import { ArgumentRangeError, ArgumentTypeError, JetStreamPublishError, Stream } from '../../src';
 import { InProcessBus } from '../../src/transport/in-process-bus';
-import { NatsBus } from '../../src/transport/nats-bus';
-import { createStream, readStream, storedCount } from '../support/jetstream';
-import { NatsServer } from '../support/nats-server';
+import { readStream, storedCount, useJetStreamServer } from '../support/jetstream';
 
-let server: NatsServer;
-let bus: NatsBus;
-let streams = 0;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  server = await NatsServer.start({ jetstream: true });
-  bus = await NatsBus.connect({ servers: server.url });
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-afterAll(async () => {
-  await bus?.close();
-  await server?.stop();
-});
-
-/** A fresh stream capturing `<name>.>`; returns its name and a subject in it. */
-async function freshStream(maxMessages?: number): Promise<{ name: string; subject: string }> {
-  const name = `SINK${++streams}`;
-  await createStream(bus.connection, { name, subjects: [`${name.toLowerCase()}.>`], maxMessages });
-  return { name, subject: `${name.toLowerCase()}.out` };
-}
+const fixture = useJetStreamServer();
+const { cleanup, freshStream } = fixture;
 
 interface Order {
   id: number;
@@ -39,12 +14,12 @@ describe('toNats(subject, { jetstream: true })', () => {
   test('emit resolves once the stream stored the element', async () => {
     const { name, subject } = await freshStream();
     const source = new Stream<Order>();
-    const sink = source.toNats(subject, { client: bus, jetstream: true });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats(subject, { client: fixture.bus, jetstream: true });
+    cleanup(() => sink.destroy());
     await source.emit({ id: 1, total: 10 });
-    expect(await storedCount(bus.connection, name)).toBe(1);
+    expect(await storedCount(fixture.bus.connection, name)).toBe(1);
     await source.emit({ id: 2, total: 20 });
-    expect(await readStream(bus.connection, name)).toEqual([
+    expect(await readStream(fixture.bus.connection, name)).toEqual([
       { id: 1, total: 10 },
       { id: 2, total: 20 },
     ]);
@@ -54,12 +29,12 @@ describe('toNats(subject, { jetstream: true })', () => {
   test('an element sent again with the same message id is stored once', async () => {
     const { name, subject } = await freshStream();
     const source = new Stream<Order>();
-    const sink = source.toNats(subject, { client: bus, jetstream: true, msgId: (order) => `order-${order.id}` });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats(subject, { client: fixture.bus, jetstream: true, msgId: (order) => `order-${order.id}` });
+    cleanup(() => sink.destroy());
     await source.emit({ id: 7, total: 70 });
     await source.emit({ id: 8, total: 80 });
     await source.emit({ id: 7, total: 70 });
-    expect(await readStream(bus.connection, name)).toEqual([
+    expect(await readStream(fixture.bus.connection, name)).toEqual([
       { id: 7, total: 70 },
       { id: 8, total: 80 },
     ]);
@@ -70,37 +45,37 @@ describe('toNats(subject, { jetstream: true })', () => {
     const { name, subject } = await freshStream();
     for (let run = 0; run < 2; run++) {
       const source = new Stream<Order>();
-      const sink = source.toNats(subject, { servers: server.url, jetstream: true, msgId: (order) => String(order.id) });
+      const sink = source.toNats(subject, { servers: fixture.server.url, jetstream: true, msgId: (order) => String(order.id) });
       for (const id of [1, 2, 3]) await source.emit({ id, total: id });
       sink.destroy();
     }
-    expect((await readStream(bus.connection, name)).map((order) => (order as Order).id)).toEqual([1, 2, 3]);
+    expect((await readStream(fixture.bus.connection, name)).map((order) => (order as Order).id)).toEqual([1, 2, 3]);
   });
 
   test('without msgId, equal elements are distinct messages', async () => {
     const { name, subject } = await freshStream();
     const source = new Stream<string>();
-    const sink = source.toNats(subject, { client: bus, jetstream: true });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats(subject, { client: fixture.bus, jetstream: true });
+    cleanup(() => sink.destroy());
     await source.emit('same');
     await source.emit('same');
-    expect(await readStream(bus.connection, name)).toEqual(['same', 'same']);
+    expect(await readStream(fixture.bus.connection, name)).toEqual(['same', 'same']);
   });
 
   test('elements emitted before its own connection is up are stored in order', async () => {
     const { name, subject } = await freshStream();
     const source = new Stream<number>();
-    const sink = source.toNats(subject, { servers: server.url, jetstream: true });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats(subject, { servers: fixture.server.url, jetstream: true });
+    cleanup(() => sink.destroy());
     await Promise.all([1, 2, 3, 4].map((n) => source.emit(n)));
-    expect(await readStream(bus.connection, name)).toEqual([1, 2, 3, 4]);
+    expect(await readStream(fixture.bus.connection, name)).toEqual([1, 2, 3, 4]);
     await source.drain();
   });
 
   test('with no stream on the subject, emit rejects with a JetStreamPublishError (no-stream)', async () => {
     const source = new Stream<number>();
-    const sink = source.toNats('nobody.stores.this', { client: bus, jetstream: true, timeout: 1_000 });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats('nobody.stores.this', { client: fixture.bus, jetstream: true, timeout: 1_000 });
+    cleanup(() => sink.destroy());
     const failure = await Promise.resolve(source.emit(1)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JetStreamPublishError);
     expect(failure).toMatchObject({ subject: 'nobody.stores.this', reason: 'no-stream' });
@@ -109,8 +84,8 @@ describe('toNats(subject, { jetstream: true })', () => {
   test('a full stream rejects the emit with a JetStreamPublishError (rejected, with the server code)', async () => {
     const { subject } = await freshStream(1);
     const source = new Stream<number>();
-    const sink = source.toNats(subject, { client: bus, jetstream: true });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats(subject, { client: fixture.bus, jetstream: true });
+    cleanup(() => sink.destroy());
     await source.emit(1);
     const failure = await Promise.resolve(source.emit(2)).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JetStreamPublishError);
@@ -120,7 +95,7 @@ describe('toNats(subject, { jetstream: true })', () => {
 
   test('wrong options throw typed errors naming the option', () => {
     const source = new Stream<number>();
-    const servers = server.url;
+    const servers = fixture.server.url;
     expect(() => source.toNats('a.b', { servers, jetstream: 'yes' as unknown as true })).toThrow(ArgumentTypeError);
     expect(() => source.toNats('a.b', { servers, jetstream: true, msgId: 'id' as unknown as () => string })).toThrow(
       expect.objectContaining({ argument: 'msgId' }),
@@ -134,11 +109,11 @@ describe('toNats(subject, { jetstream: true })', () => {
   test('a msgId function that returns no string rejects that element only', async () => {
     const { name, subject } = await freshStream();
     const source = new Stream<number>();
-    const sink = source.toNats(subject, { client: bus, jetstream: true, msgId: (n) => (n === 2 ? '' : String(n)) });
-    cleanups.push(() => sink.destroy());
+    const sink = source.toNats(subject, { client: fixture.bus, jetstream: true, msgId: (n) => (n === 2 ? '' : String(n)) });
+    cleanup(() => sink.destroy());
     await source.emit(1);
     expect(() => source.emit(2)).toThrow(expect.objectContaining({ argument: 'msgId' }));
     await source.emit(3);
-    expect(await readStream(bus.connection, name)).toEqual([1, 3]);
+    expect(await readStream(fixture.bus.connection, name)).toEqual([1, 3]);
   });
 });

@@ -2,35 +2,12 @@ import { ArgumentRangeError, ArgumentTypeError, JetStreamSetupError, PipelineErr
 import type { FromJetStream } from '../../src/sources/from-jetstream';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { NatsBus } from '../../src/transport/nats-bus';
-import { consumerInfo, createStream, publishAll, storedCount } from '../support/jetstream';
+import { consumerInfo, publishAll, storedCount, useJetStreamServer } from '../support/jetstream';
 import { NatsServer } from '../support/nats-server';
 import { waitFor } from '../support/wait-for';
 
-let server: NatsServer;
-let bus: NatsBus;
-let streams = 0;
-const cleanups: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  server = await NatsServer.start({ jetstream: true });
-  bus = await NatsBus.connect({ servers: server.url });
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-afterAll(async () => {
-  await bus?.close();
-  await server?.stop();
-});
-
-/** A fresh stream capturing `<name>.>`; returns its name and a subject in it. */
-async function freshStream(): Promise<{ name: string; subject: string }> {
-  const name = `SOURCE${++streams}`;
-  await createStream(bus.connection, { name, subjects: [`${name.toLowerCase()}.>`] });
-  return { name, subject: `${name.toLowerCase()}.in` };
-}
+const fixture = useJetStreamServer();
+const { cleanup, freshStream } = fixture;
 
 /** A promise with its resolve and reject at hand. */
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
@@ -49,8 +26,8 @@ function gatedSource(subject: string, options: { durable: string; credits?: numb
   seen: number[];
   gates: Map<number, ReturnType<typeof deferred>>;
 } {
-  const source = Stream.fromNats<number>(subject, { client: bus, ...options });
-  cleanups.push(() => source.destroy());
+  const source = Stream.fromNats<number>(subject, { client: fixture.bus, ...options });
+  cleanup(() => source.destroy());
   const seen: number[] = [];
   const gates = new Map<number, ReturnType<typeof deferred>>();
   source.sink((n: number) => {
@@ -61,38 +38,38 @@ function gatedSource(subject: string, options: { durable: string; credits?: numb
 }
 
 async function ackPending(stream: string, durable: string): Promise<{ unacknowledged: number; undelivered: number; acknowledgedUpTo: number }> {
-  const info = await consumerInfo(bus.connection, stream, durable);
+  const info = await consumerInfo(fixture.bus.connection, stream, durable);
   return { unacknowledged: info.num_ack_pending, undelivered: info.num_pending, acknowledgedUpTo: info.ack_floor.stream_seq };
 }
 
 describe('Stream.fromNats(subject, { durable })', () => {
   test('emits the stored messages and acknowledges each only once the pipeline accepted it', async () => {
     const { name, subject } = await freshStream();
-    await publishAll(bus.connection, subject, [1, 2]);
+    await publishAll(fixture.bus.connection, subject, [1, 2]);
     const { source, seen, gates } = gatedSource(subject, { durable: 'ack-after' });
     const first = deferred();
     gates.set(1, first);
     await source.start();
     expect(source.stream).toBe(name);
     await waitFor(() => seen.length === 1, 5000, 'the first element downstream');
-    await bus.flush();
+    await fixture.bus.flush();
     expect(await ackPending(name, 'ack-after')).toMatchObject({ unacknowledged: 2, acknowledgedUpTo: 0 });
     first.resolve();
     await waitFor(() => source.acknowledged === 2, 5000, 'both acknowledged');
-    await bus.flush();
+    await fixture.bus.flush();
     expect(seen).toEqual([1, 2]);
     expect(await ackPending(name, 'ack-after')).toEqual({ unacknowledged: 0, undelivered: 0, acknowledgedUpTo: 2 });
   });
 
   test('a slow pipeline holds at most `credits` messages unacknowledged; the rest stay in the stream', async () => {
     const { name, subject } = await freshStream();
-    await publishAll(bus.connection, subject, Array.from({ length: 20 }, (_, i) => i));
+    await publishAll(fixture.bus.connection, subject, Array.from({ length: 20 }, (_, i) => i));
     const { source, seen, gates } = gatedSource(subject, { durable: 'slow', credits: 4 });
     const first = deferred();
     gates.set(0, first);
     await source.start();
     await waitFor(() => source.unacknowledged === 4, 5000, 'four messages held');
-    await bus.flush();
+    await fixture.bus.flush();
     expect(await ackPending(name, 'slow')).toMatchObject({ unacknowledged: 4, undelivered: 16 });
     expect(source.unacknowledged).toBe(4);
     expect(seen).toEqual([0]);
@@ -104,9 +81,9 @@ describe('Stream.fromNats(subject, { durable })', () => {
 
   test('a message whose pipeline fails is delivered again with backoff, then dropped (term) and reported after its retries', async () => {
     const { name, subject } = await freshStream();
-    await publishAll(bus.connection, subject, [1, 13, 3]);
-    const source = Stream.fromNats<number>(subject, { client: bus, durable: 'poison', retries: 2, backoff: 10 });
-    cleanups.push(() => source.destroy());
+    await publishAll(fixture.bus.connection, subject, [1, 13, 3]);
+    const source = Stream.fromNats<number>(subject, { client: fixture.bus, durable: 'poison', retries: 2, backoff: 10 });
+    cleanup(() => source.destroy());
     const attempts: number[] = [];
     const accepted: number[] = [];
     source.sink((n: number) => {
@@ -124,13 +101,13 @@ describe('Stream.fromNats(subject, { durable })', () => {
     expect(errors[0]).toBeInstanceOf(PipelineError);
     expect(errors[0]).toMatchObject({ element: 13 });
     expect(errors[0].message).toMatch(/term.*failed 3 times.*unlucky/);
-    await bus.flush();
+    await fixture.bus.flush();
     expect(await ackPending(name, 'poison')).toEqual({ unacknowledged: 0, undelivered: 0, acknowledgedUpTo: 3 });
   });
 
   test('a rejected emit (an asynchronous failure downstream) is retried like a throw', async () => {
     const { subject } = await freshStream();
-    await publishAll(bus.connection, subject, [5]);
+    await publishAll(fixture.bus.connection, subject, [5]);
     const { source, seen, gates } = gatedSource(subject, { durable: 'rejecting', retries: 1, backoff: 0 });
     const failing = deferred();
     gates.set(5, failing);
@@ -145,8 +122,8 @@ describe('Stream.fromNats(subject, { durable })', () => {
 
   test('a message that cannot be decoded is dropped (term) and reported; the next ones flow', async () => {
     const { subject } = await freshStream();
-    bus.connection.publish(subject, new Uint8Array([0xc1, 0xc1, 0xc1]));
-    await publishAll(bus.connection, subject, [2]);
+    fixture.bus.connection.publish(subject, new Uint8Array([0xc1, 0xc1, 0xc1]));
+    await publishAll(fixture.bus.connection, subject, [2]);
     const { source, seen } = gatedSource(subject, { durable: 'garbage' });
     const errors = source.errors.sinkToList();
     await source.start();
@@ -158,7 +135,7 @@ describe('Stream.fromNats(subject, { durable })', () => {
 
   test('stop() lets the message in the pipeline be acknowledged and hands the waiting ones to the next reader at once', async () => {
     const { name, subject } = await freshStream();
-    await publishAll(bus.connection, subject, [1, 2, 3, 4]);
+    await publishAll(fixture.bus.connection, subject, [1, 2, 3, 4]);
     const { source, seen, gates } = gatedSource(subject, { durable: 'shared', credits: 4, ackWait: 60_000 } as never);
     const first = deferred();
     gates.set(1, first);
@@ -178,19 +155,19 @@ describe('Stream.fromNats(subject, { durable })', () => {
 
   test('a restarted source resumes after the last acknowledged message', async () => {
     const { subject } = await freshStream();
-    await publishAll(bus.connection, subject, [1, 2]);
+    await publishAll(fixture.bus.connection, subject, [1, 2]);
     const { source, seen } = gatedSource(subject, { durable: 'resume' });
     await source.start();
     await waitFor(() => source.acknowledged === 2, 5000, 'two acknowledged');
     await source.stop();
-    await publishAll(bus.connection, subject, [3]);
+    await publishAll(fixture.bus.connection, subject, [3]);
     await source.start();
     await waitFor(() => seen.length === 3, 5000, 'the third');
     expect(seen).toEqual([1, 2, 3]);
   });
 
   test('without `stream`, a stream must capture the subject: a JetStreamSetupError names durable and subject', async () => {
-    const source = Stream.fromNats('nothing.captures.this', { client: bus, durable: 'orphan' });
+    const source = Stream.fromNats('nothing.captures.this', { client: fixture.bus, durable: 'orphan' });
     const failure = await source.start().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JetStreamSetupError);
     expect(failure).toMatchObject({ durable: 'orphan', subject: 'nothing.captures.this', stream: undefined });
@@ -199,19 +176,19 @@ describe('Stream.fromNats(subject, { durable })', () => {
   });
 
   test('a named stream is created when missing, capturing the subject', async () => {
-    const source = Stream.fromNats<string>('created.here', { client: bus, durable: 'creator', stream: 'CREATED' });
-    cleanups.push(() => source.destroy());
+    const source = Stream.fromNats<string>('created.here', { client: fixture.bus, durable: 'creator', stream: 'CREATED' });
+    cleanup(() => source.destroy());
     const out = source.sinkToList();
     await source.start();
-    await publishAll(bus.connection, 'created.here', ['hello']);
+    await publishAll(fixture.bus.connection, 'created.here', ['hello']);
     await waitFor(() => out.length === 1, 5000, 'the message');
     expect(out).toEqual(['hello']);
-    expect(await storedCount(bus.connection, 'CREATED')).toBe(1);
+    expect(await storedCount(fixture.bus.connection, 'CREATED')).toBe(1);
   });
 
   test('a named stream that does not capture the subject is refused with a JetStreamSetupError', async () => {
     const { name } = await freshStream();
-    const source = Stream.fromNats('elsewhere.subject', { client: bus, durable: 'misfit', stream: name });
+    const source = Stream.fromNats('elsewhere.subject', { client: fixture.bus, durable: 'misfit', stream: name });
     const failure = await source.start().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JetStreamSetupError);
     expect(failure).toMatchObject({ durable: 'misfit', stream: name });
@@ -220,7 +197,7 @@ describe('Stream.fromNats(subject, { durable })', () => {
   test('without JetStream on the server, start() rejects with a JetStreamSetupError', async () => {
     const plain = await NatsServer.start();
     const plainBus = await NatsBus.connect({ servers: plain.url });
-    cleanups.push(async () => {
+    cleanup(async () => {
       await plainBus.close();
       await plain.stop();
     });
@@ -231,7 +208,7 @@ describe('Stream.fromNats(subject, { durable })', () => {
   });
 
   test('wrong options throw typed errors naming the option', () => {
-    const servers = server.url;
+    const servers = fixture.server.url;
     const make = (options: object) => () => Stream.fromNats('a.b', { servers, durable: 'd', ...options } as never);
     expect(make({ durable: 7 })).toThrow(expect.objectContaining({ name: 'ArgumentTypeError', argument: 'durable' }));
     expect(make({ durable: 'has.dot' })).toThrow(expect.objectContaining({ argument: 'durable' }));

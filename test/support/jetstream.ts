@@ -2,6 +2,8 @@
 import { DiscardPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { defaultCodec } from '../../src/transport/codec';
+import { NatsBus } from '../../src/transport/nats-bus';
+import { NatsServer } from './nats-server';
 
 export interface TestStream {
   name: string;
@@ -52,4 +54,50 @@ export async function readStream(connection: NatsConnection, stream: string, tim
 export async function publishAll(connection: NatsConnection, subject: string, values: readonly unknown[]): Promise<void> {
   const client = jetstream(connection);
   for (const value of values) await client.publish(subject, defaultCodec.encode(value));
+}
+
+export interface JetStreamFixture {
+  readonly server: NatsServer;
+  readonly bus: NatsBus;
+  /** Runs after the current test. */
+  cleanup(step: () => unknown): void;
+  /** A fresh stream capturing `<name>.>` (at most `maxMessages`); returns its name and the subject `<name>.data` in it. */
+  freshStream(maxMessages?: number): Promise<{ name: string; subject: string }>;
+}
+
+/** A nats-server with JetStream and a bus to it for the tests of this file; per-test cleanups. */
+export function useJetStreamServer(): JetStreamFixture {
+  let server: NatsServer | undefined;
+  let bus: NatsBus | undefined;
+  let streams = 0;
+  const cleanups: Array<() => unknown> = [];
+  beforeAll(async () => {
+    server = await NatsServer.start({ jetstream: true });
+    bus = await NatsBus.connect({ servers: server.url });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await server?.stop();
+  });
+  const ready = <V>(value: V | undefined): V => {
+    if (value === undefined) throw new Error('useJetStreamServer: the server is not up (outside a test?)');
+    return value;
+  };
+  return {
+    get server() {
+      return ready(server);
+    },
+    get bus() {
+      return ready(bus);
+    },
+    cleanup: (step) => cleanups.push(step),
+    async freshStream(maxMessages) {
+      const name = `STREAM${++streams}`;
+      await createStream(ready(bus).connection, { name, subjects: [`${name.toLowerCase()}.>`], maxMessages });
+      return { name, subject: `${name.toLowerCase()}.data` };
+    },
+  };
 }
