@@ -48,7 +48,7 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-function startScript(script: string, args: string[], onLine: (line: string) => void, nodeFlags: string[] = []): ChildProcess {
+export function startScript(script: string, args: string[], onLine: (line: string) => void, nodeFlags: string[] = []): ChildProcess {
   const child = spawn(process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', join(HERE, script), ...args], {
     cwd: join(HERE, '..', '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,7 +64,7 @@ function startScript(script: string, args: string[], onLine: (line: string) => v
   return child;
 }
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
