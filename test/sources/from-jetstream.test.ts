@@ -1,4 +1,5 @@
-import { ArgumentRangeError, ArgumentTypeError, JetStreamSetupError, PipelineError, Stream } from '../../src';
+import { ArgumentRangeError, ArgumentTypeError, Client, JetStreamSetupError, PipelineError, Stream } from '../../src';
+import { inc } from '../distributed/fixtures/tasks';
 import type { FromJetStream } from '../../src/sources/from-jetstream';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import { NatsBus } from '../../src/transport/nats-bus';
@@ -21,7 +22,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err
 }
 
 /** A durable source whose sink takes element `i` only once `gates[i]` is resolved (when there is one); `seen` lists arrivals. */
-function gatedSource(subject: string, options: { durable: string; credits?: number; retries?: number; backoff?: number }): {
+function gatedSource(subject: string, options: { durable: string; credits?: number; ackWait?: number; retries?: number; backoff?: number }): {
   source: FromJetStream<number>;
   seen: number[];
   gates: Map<number, ReturnType<typeof deferred>>;
@@ -59,6 +60,32 @@ describe('Stream.fromNats(subject, { durable })', () => {
     await fixture.bus.flush();
     expect(seen).toEqual([1, 2]);
     expect(await ackPending(name, 'ack-after')).toEqual({ unacknowledged: 0, undelivered: 0, acknowledgedUpTo: 2 });
+  });
+
+  test('across scatter…gather, a message is acknowledged only once the gathered result was accepted downstream', async () => {
+    const { name, subject } = await freshStream();
+    await publishAll(fixture.bus.connection, subject, [1, 2]);
+    const client = new Client();
+    cleanup(() => client.close());
+    const source = Stream.fromNats<number>(subject, { client: fixture.bus, durable: 'segment' });
+    cleanup(() => source.destroy());
+    const gate = deferred();
+    const results: number[] = [];
+    source
+      .scatter({ client })
+      .map(inc)
+      .gather()
+      .sink((n: number) => {
+        results.push(n);
+        return n === 2 ? gate.promise : undefined;
+      });
+    await source.start();
+    await waitFor(() => results.length === 1, 5000, 'the first result downstream');
+    await fixture.bus.flush();
+    expect(await ackPending(name, 'segment')).toMatchObject({ acknowledgedUpTo: 0 });
+    gate.resolve();
+    await waitFor(() => source.acknowledged === 2, 5000, 'both acknowledged');
+    expect(results).toEqual([2, 3]);
   });
 
   test('a slow pipeline holds at most `credits` messages unacknowledged; the rest stay in the stream', async () => {
@@ -136,7 +163,8 @@ describe('Stream.fromNats(subject, { durable })', () => {
   test('stop() lets the message in the pipeline be acknowledged and hands the waiting ones to the next reader at once', async () => {
     const { name, subject } = await freshStream();
     await publishAll(fixture.bus.connection, subject, [1, 2, 3, 4]);
-    const { source, seen, gates } = gatedSource(subject, { durable: 'shared', credits: 4, ackWait: 60_000 } as never);
+    const options = { durable: 'shared', credits: 4, ackWait: 60_000 };
+    const { source, seen, gates } = gatedSource(subject, options);
     const first = deferred();
     gates.set(1, first);
     await source.start();
@@ -146,7 +174,7 @@ describe('Stream.fromNats(subject, { durable })', () => {
     await stopped;
     expect(seen).toEqual([1]);
     expect(await ackPending(name, 'shared')).toMatchObject({ acknowledgedUpTo: 1 });
-    const next = gatedSource(subject, { durable: 'shared' });
+    const next = gatedSource(subject, options);
     await next.source.start();
     // within ackWait (60 s), so they came back because the first reader handed them back
     await waitFor(() => next.seen.length === 3, 5000, 'the rest at the next reader');
