@@ -70,6 +70,8 @@ export class FromJetStream<T> extends Source<T> {
   terminated = 0;
   /** Copies of a message this source still held (its lease ran out meanwhile) that were dropped. */
   duplicates = 0;
+  /** Rounds of lease renewals (`working()` for every message held), one per third of `ackWait`. */
+  leaseRenewals = 0;
   private readonly endpoint: BusEndpoint;
   private readonly requestedStream: string | undefined;
   private readonly credits: number;
@@ -258,6 +260,7 @@ export class FromJetStream<T> extends Source<T> {
   }
 
   private readonly renewLeases = (): void => {
+    this.leaseRenewals++;
     this.current?.working();
     for (let i = this.waitingHead; i < this.waiting.length; i++) this.waiting[i].working();
   };

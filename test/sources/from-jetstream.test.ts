@@ -106,6 +106,25 @@ describe('Stream.fromNats(subject, { durable })', () => {
     await waitFor(() => source.acknowledged === 20, 5000, 'all acknowledged');
   });
 
+  test('a message the pipeline works on longer than ackWait keeps its lease: it is not delivered again', async () => {
+    const { name, subject } = await freshStream();
+    await publishAll(fixture.bus.connection, subject, [1]);
+    const { source, seen, gates } = gatedSource(subject, { durable: 'long', ackWait: 300 });
+    const slow = deferred();
+    gates.set(1, slow);
+    await source.start();
+    await waitFor(() => seen.length === 1, 5000, 'the element downstream');
+    const renewedBefore = source.leaseRenewals;
+    // four renewals, a third of ackWait apart: the server's ack_wait ran out at least once meanwhile
+    await waitFor(() => source.leaseRenewals >= renewedBefore + 4, 5000, 'four lease renewals');
+    await fixture.bus.flush();
+    expect((await consumerInfo(fixture.bus.connection, name, 'long')).num_redelivered).toBe(0);
+    slow.resolve();
+    await waitFor(() => source.acknowledged === 1, 5000, 'the element acknowledged');
+    expect(source.duplicates).toBe(0);
+    expect(seen).toEqual([1]);
+  });
+
   test('a message whose pipeline fails is delivered again with backoff, then dropped (term) and reported after its retries', async () => {
     const { name, subject } = await freshStream();
     await publishAll(fixture.bus.connection, subject, [1, 13, 3]);
