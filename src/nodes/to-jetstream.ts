@@ -3,7 +3,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Stream, type StreamOptions } from '../stream';
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
 import { Codec } from '../transport/codec';
-import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
+import { checkEndpoint, closeEndpoint, endpointOf, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
 import { checkJetStreamClient, natsConnectionOf, toPublishError } from '../transport/jetstream';
 import { checkPublishSubject } from '../transport/subject-pattern';
 import { requireFunction, requirePositiveInteger } from '../validate';
@@ -68,8 +68,8 @@ export class ToJetStream<T> extends Stream<never> {
     super(options, [upstream]);
     this.msgId = options.msgId === undefined ? this.nextMsgId : (requireFunction('msgId', options.msgId) as (element: unknown) => string);
     this.timeout = requirePositiveInteger('timeout', options.timeout ?? DEFAULT_TIMEOUT);
-    this.codec = new Codec(options.nats?.limits);
-    this.opening = this.open(options);
+    this.codec = new Codec(options.limits);
+    this.opening = this.open(endpointOf(options));
     this.opening.catch((error: unknown) => this.reportError(undefined, error));
   }
 
@@ -100,7 +100,7 @@ export class ToJetStream<T> extends Stream<never> {
   }
 
   private async open(endpoint: BusEndpoint): Promise<JetStreamClient> {
-    this.opened = await openEndpoint({ client: endpoint.client, servers: endpoint.servers, nats: endpoint.nats });
+    this.opened = await openEndpoint(endpoint);
     this.client = jetstream(natsConnectionOf(this.opened.bus), { timeout: this.timeout });
     return this.client;
   }

@@ -5,7 +5,7 @@ import { Ticker } from '../links/ticker';
 import { systemScheduler, type Scheduler } from '../scheduler';
 import { requireInterval, requireNonNegativeInteger, requirePositiveInteger } from '../validate';
 import { BusClosedError } from '../transport/bus';
-import { checkEndpoint, closeEndpoint, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
+import { checkEndpoint, closeEndpoint, endpointOf, openEndpoint, type BusEndpoint, type OpenedEndpoint } from '../transport/bus-endpoint';
 import { Codec } from '../transport/codec';
 import { checkJetStreamClient, ensureDurableConsumer, natsConnectionOf } from '../transport/jetstream';
 import { checkSubscribePattern } from '../transport/subject-pattern';
@@ -104,12 +104,12 @@ export class FromJetStream<T> extends Source<T> {
     checkDurableOptions(options);
     this.durable = options.durable;
     this.requestedStream = options.stream;
-    this.endpoint = { client: options.client, servers: options.servers, nats: options.nats };
+    this.endpoint = endpointOf(options);
     this.credits = requirePositiveInteger('credits', options.credits ?? DEFAULTS.credits);
     this.ackWait = requirePositiveInteger('ackWait', options.ackWait ?? DEFAULTS.ackWait);
     this.retries = requireNonNegativeInteger('retries', options.retries ?? DEFAULTS.retries);
     this.backoff = requireInterval('backoff', options.backoff ?? DEFAULTS.backoff);
-    this.codec = new Codec(options.nats?.limits);
+    this.codec = new Codec(options.limits);
     this.lease = new Ticker(options.scheduler ?? systemScheduler, Math.max(1, Math.floor(this.ackWait / 3)), this.renewLeases);
   }
 
