@@ -9,4 +9,7 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 30000,
   passWithNoTests: false,
+  // On 2 cores jest runs in band: a child process left by a test whose teardown timed out (that
+  // test fails) would otherwise keep the run from exiting until CI's own timeout, with no verdict.
+  forceExit: true,
 };
