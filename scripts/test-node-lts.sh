@@ -18,9 +18,24 @@ node_binary() {
   echo "$binary"
 }
 
+# The lines run side by side (each jest in band, mostly waiting on processes and sockets), which
+# keeps CI's whole run well inside 15 minutes on 2 cores; each is bounded so a hang gets a verdict.
+logs="$(mktemp -d)"
+pids=()
 for line in ${RIVULET_NODE_LINES:-22 24}; do
   node="$(node_binary "$line")"
-  echo "== jest on Node.js $("$node" --version)"
-  # On PATH too: tests that start `node` themselves get the same version (most use process.execPath).
-  PATH="$(dirname "$node"):$PATH" "$node" node_modules/jest/bin/jest.js "$@"
+  (
+    echo "== jest on Node.js $("$node" --version)"
+    # On PATH too: tests that start `node` themselves get the same version (most use process.execPath).
+    PATH="$(dirname "$node"):$PATH" timeout "${RIVULET_LTS_TIMEOUT:-720}" "$node" node_modules/jest/bin/jest.js "$@"
+  ) >"$logs/$line.log" 2>&1 &
+  pids+=("$!:$line")
 done
+
+failed=0
+for entry in "${pids[@]}"; do
+  if ! wait "${entry%%:*}"; then failed=1; fi
+  cat "$logs/${entry#*:}.log"
+done
+rm -rf "$logs"
+exit "$failed"
