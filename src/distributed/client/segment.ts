@@ -105,8 +105,14 @@ export class Segment implements DirectoryListener {
   /** Elements holding a credit, from being sent until delivered; never above the credits. */
   tasksInFlight = 0;
   peakInFlight = 0;
-  /** Tasks sent again (lost worker, lease, lost batch) and refused by a busy pool. */
+  /** Tasks put back to be sent again: retries, lost worker, lease, lost batch, refused by a busy pool. */
   resent = 0;
+  /** Sends of a task, first ones and again. */
+  tasksSent = 0;
+  /** Results that arrived, duplicates and failures included. */
+  resultsReceived = 0;
+  /** Failed attempts sent again under the retry policy. */
+  retries = 0;
   private credits: number;
   private nextSeq = 0;
   private readonly entries = new Map<number, TaskEntry>();
@@ -247,6 +253,7 @@ export class Segment implements DirectoryListener {
       }
       entry.stage = 'sent';
       entry.attempt++;
+      this.tasksSent++;
       entry.sentAt = this.scheduler.now();
       if (entry.chain.sequential) this.sequentialBusy = true;
       let batch = this.outgoing.get(entry.chain);
@@ -372,6 +379,7 @@ export class Segment implements DirectoryListener {
 
   /** Sends again, after the policy's backoff, an element whose attempt failed. */
   private retry(entry: TaskEntry): void {
+    this.retries++;
     entry.failures++;
     entry.firstLiveAttempt = entry.attempt + 1;
     entry.stage = 'backoff';
@@ -436,6 +444,7 @@ export class Segment implements DirectoryListener {
       this.rejections.recordRefusal(error);
       return;
     }
+    this.resultsReceived += results.length;
     for (const result of results) this.complete(result);
     this.deliverReady();
     this.sendReady();

@@ -44,6 +44,8 @@ import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
 import { AuthenticatedBus } from '../authenticated-bus';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
+import type { WorkerTaskCounts, WorkerView } from '../../metrics/collect';
+import { registerWorker } from '../../metrics/registry';
 
 /** `bus` to serve on; or `servers` (and the other NATS connection options) to connect to NATS. */
 export interface WorkerOptions extends NatsConnectionOptions {
@@ -86,7 +88,7 @@ export function loadTaskModules(modules: string | string[] | undefined): void {
   }
 }
 
-export class Worker {
+export class Worker implements WorkerView {
   readonly id: string;
   readonly concurrency: number;
   readonly prefetch: number;
@@ -133,10 +135,25 @@ export class Worker {
     this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
     this.actor.subscribe({ error: (error) => console.error(`rivulet worker ${this.id}:`, error) });
     this.actor.start();
+    registerWorker(this);
   }
 
   get state(): WorkerState {
     return this.actor.getSnapshot().value as WorkerState;
+  }
+
+  get pool(): string {
+    return this.subjects.pool;
+  }
+
+  /** Connected, in the pool and not draining: what a container's readiness probe asks. */
+  get serving(): boolean {
+    return this.phase === 'ready' && this.membership !== undefined && this.bus?.status === 'connected';
+  }
+
+  /** Read by metrics. */
+  get taskCounts(): WorkerTaskCounts {
+    return { run: this.done + this.failed, failed: this.failed, running: this.running, queued: this.queue.length };
   }
 
   /** Task messages refused as malformed or of another protocol version (decoded, then refused). */
