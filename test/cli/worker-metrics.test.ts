@@ -2,17 +2,16 @@
  * `rivulet worker --metrics-port`: a real worker process on a real nats-server serves Prometheus
  * text with its task counts, `/healthz`, and a `/readyz` that follows the NATS connection.
  */
-import type { ChildProcess } from 'node:child_process';
 import { Client, Stream } from '../../src';
 import { parseWorkerArgs } from '../../src/cli/worker-args';
 import { UsageError } from '../../src/cli/usage';
 import { failOnThree, inc } from '../distributed/fixtures/tasks';
-import { exited, TASKS_MODULE } from '../distributed/support/deployments';
+import { TASKS_MODULE } from '../distributed/support/deployments';
 import { freePort } from '../support/free-port';
 import { NatsServer } from '../support/nats-server';
 import { parsePrometheus, valueOf } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
-import { startWorkerProcess, workerReady } from '../support/worker-process';
+import { startWorkerProcess, stopStarted, workerReady, type Started } from '../support/worker-process';
 
 const BASE = ['--servers', 'nats://127.0.0.1:4222', '--tasks', 'tasks.js'];
 const START = 45_000;
@@ -37,27 +36,20 @@ describe('rivulet worker --metrics-port flags', () => {
 
 describe('rivulet worker --metrics-port (real nats-server, real worker process)', () => {
   const prefix = `metrics${process.pid}`;
-  let server: NatsServer | undefined;
-  let worker: ChildProcess | undefined;
-  let client: Client | undefined;
+  const started: Started = {};
 
-  afterEach(async () => {
-    await client?.close({ timeout: 1000 }).catch(() => {});
-    if (worker !== undefined && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
-    if (worker !== undefined) await exited(worker);
-    await server?.stop();
-  });
+  afterEach(() => stopStarted(started));
 
   test('/metrics parses as Prometheus text with the tasks the worker ran; /readyz is 503 while nats-server is down and 200 once it is back, /healthz 200 throughout', async () => {
-    server = await NatsServer.start();
+    const server = (started.server = await NatsServer.start());
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    worker = startWorkerProcess(server.url, TASKS_MODULE, ['--prefix', prefix, '--heartbeat', '100', '--metrics-port', String(port)]);
+    const worker = (started.worker = startWorkerProcess(server.url, TASKS_MODULE, ['--prefix', prefix, '--heartbeat', '100', '--metrics-port', String(port)]));
     const id = await workerReady(worker, START);
     expect(await status(`${base}/healthz`)).toBe(200);
     expect(await status(`${base}/readyz`)).toBe(200);
 
-    client = new Client({ servers: server.url, prefix });
+    const client = (started.client = new Client({ servers: server.url, prefix }));
     await client.whenReady();
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(inc).map(failOnThree).buffer(4).gather();

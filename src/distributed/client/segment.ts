@@ -9,6 +9,7 @@
  * capacity credit. An element's way reads in one direction: submit → batch → bus → worker → bus →
  * results → reassembly → gather node.
  */
+import type { Context } from '@opentelemetry/api';
 import { createActor, type Actor } from 'xstate';
 import { gatherMachine, type GatherState } from '../../actors/gather';
 import { scatterMachine } from '../../actors/scatter';
@@ -26,6 +27,7 @@ import { chainLabel, describeFailure, PROTOCOL_VERSION, readCreditGrant, readRes
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 import { retryDelay } from '../task-policy';
+import { activeTraceContext, traceHeaders } from '../trace-context';
 import type { DirectoryListener, WorkerDirectory } from './worker-directory';
 
 interface Deferred {
@@ -55,6 +57,8 @@ interface TaskEntry {
   sentAt: number;
   /** The `emit` still waiting on this element, if any. */
   owner: Deferred | undefined;
+  /** The element's trace context when it entered the segment (a span was active): its tasks carry it. */
+  readonly trace: Context | undefined;
 }
 
 /** The element's outcome: its result, or `undefined` when `close()` gave up on it. */
@@ -204,7 +208,7 @@ export class Segment implements DirectoryListener {
    */
   submit(value: unknown, chain: CompiledChain): Emitted {
     if (this.closing) return Promise.reject(new ClientClosingError());
-    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, stage: 'queued', attempt: -1, failures: 0, firstLiveAttempt: 0, worker: undefined, sentAt: 0, owner: undefined };
+    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, stage: 'queued', attempt: -1, failures: 0, firstLiveAttempt: 0, worker: undefined, sentAt: 0, owner: undefined, trace: activeTraceContext() };
     this.entries.set(entry.seq, entry);
     if (this.outstanding++ === 0) this.output.segmentHolds();
     this.gatherReport.update();
@@ -297,7 +301,7 @@ export class Segment implements DirectoryListener {
     const tasks = entries.map((entry): WireTask => ({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: chain.currentStates() }));
     const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline: this.id, reply: this.options.subjects.results(this.id), chain: chain.steps, tasks, ...(timeout === undefined ? {} : { timeout }) };
     const attempts = entries.map((entry) => entry.attempt);
-    bus.request(this.options.subjects.tasks, batch, { timeout: this.options.acceptTimeout }).then(
+    bus.request(this.options.subjects.tasks, batch, { timeout: this.options.acceptTimeout, headers: traceHeaders(entries) }).then(
       (data) => this.onAck(entries, attempts, data),
       (error: unknown) => this.unsent(bus, chain, entries, attempts, error),
     );

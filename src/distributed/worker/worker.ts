@@ -6,6 +6,7 @@
  * capacity when it has room again, and heartbeats the tasks it can run.
  */
 import { randomBytes } from 'node:crypto';
+import type { Attributes, Context } from '@opentelemetry/api';
 import * as path from 'node:path';
 import { createActor, type Actor } from 'xstate';
 import { workerMachine, type WorkerState } from '../../actors/worker';
@@ -46,6 +47,7 @@ import { AuthenticatedBus } from '../authenticated-bus';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 import type { WorkerTaskCounts, WorkerView } from '../../metrics/collect';
 import { registerWorker } from '../../metrics/registry';
+import { runInSpan, taskTraceContext } from '../trace-context';
 
 /** `bus` to serve on; or `servers` (and the other NATS connection options) to connect to NATS. */
 export interface WorkerOptions extends NatsConnectionOptions {
@@ -72,6 +74,8 @@ export interface WorkerOptions extends NatsConnectionOptions {
 interface Queued {
   readonly batch: TaskBatch;
   readonly task: WireTask;
+  /** The trace context the task arrived with: the worker's span for it joins that trace. */
+  readonly trace: Context | undefined;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL = 1000;
@@ -264,7 +268,7 @@ export class Worker implements WorkerView {
     const missing = this.phase === 'ready' ? this.missingTask(batch.chain) : undefined;
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
-    for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i] });
+    for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i], trace: taskTraceContext(message.headers, batch.tasks[i].seq, batch.tasks.length) });
     const refused = batch.tasks.slice(taken).map((task) => task.seq);
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
@@ -319,11 +323,11 @@ export class Worker implements WorkerView {
     this.reportLevel();
   };
 
-  private async run({ batch, task }: Queued): Promise<void> {
+  private async run({ batch, task, trace }: Queued): Promise<void> {
     let result: WireResult;
     const started = performance.now();
     try {
-      const output = await this.runAttempt(batch, task);
+      const output = await runInSpan(`rivulet task ${chainLabel(batch.chain)}`, trace, () => this.spanAttributes(batch, task), () => this.runAttempt(batch, task));
       result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states, task: chainLabel(batch.chain), ms: performance.now() - started };
       this.done++;
     } catch (error) {
@@ -337,6 +341,10 @@ export class Worker implements WorkerView {
     this.queueResult(batch.reply, result);
     this.startQueued();
     if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
+  }
+
+  private spanAttributes(batch: TaskBatch, task: WireTask): Attributes {
+    return { 'rivulet.worker': this.id, 'rivulet.pool': this.subjects.pool, 'rivulet.segment': batch.pipeline, 'rivulet.task.seq': task.seq, 'rivulet.task.attempt': task.attempt };
   }
 
   /** Runs the chain; with a batch `timeout`, an attempt that runs longer fails (its late result is never sent). */
