@@ -2,7 +2,7 @@
  * Traces across the wire: a task carries its element's trace context (W3C `traceparent` with the
  * SDK's default propagator) in the NATS headers of its batch, and the worker's span for the task
  * joins that trace. Everything goes through `@opentelemetry/api`: without an SDK, no span is ever
- * active, no header is written and the worker's span is OpenTelemetry's non-recording one.
+ * active, no header is written and the worker starts no span.
  */
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import type { Headers } from '../transport/bus';
@@ -33,22 +33,25 @@ export function traceHeaders(tasks: readonly TracedTask[]): Headers | undefined 
   return headers === undefined || Object.keys(headers).length === 0 ? undefined : headers;
 }
 
-/** The trace context task `seq` of a batch of `batchSize` tasks arrived with, if any. */
+/** The trace context task `seq` of a batch of `batchSize` tasks arrived with, if it carried a span's. */
 export function taskTraceContext(headers: Headers | undefined, seq: number, batchSize: number): Context | undefined {
-  return headers === undefined ? undefined : propagation.extract(ROOT_CONTEXT, headers, getterWith(keyPrefix(seq, batchSize)));
+  if (headers === undefined) return undefined;
+  const extracted = propagation.extract(ROOT_CONTEXT, headers, getterWith(keyPrefix(seq, batchSize)));
+  return trace.getSpanContext(extracted) === undefined ? undefined : extracted;
 }
 
 /**
- * Runs `work` inside a span named `name`, a child of `parent` (the element's context) when there
- * is one; the task's own spans nest under it. A failure marks the span as an error. `attributes`
- * is called only for a span that records (never without an SDK).
+ * Runs `work` inside a span named `name`, a child of `parent` (the element's context); the task's
+ * own spans nest under it. A failure marks the span as an error. A task that arrived without a
+ * trace context runs without a span: an application tracing requests gets no one-span trace per
+ * element that no request caused. `attributes` is called only for a span that records.
  */
 export async function runInSpan<T>(name: string, parent: Context | undefined, attributes: () => Attributes, work: () => Promise<T>): Promise<T> {
-  const outer = parent ?? context.active();
-  const span = trace.getTracer('rivulet').startSpan(name, { kind: SpanKind.CONSUMER }, outer);
+  if (parent === undefined) return work();
+  const span = trace.getTracer('rivulet').startSpan(name, { kind: SpanKind.CONSUMER }, parent);
   if (span.isRecording()) span.setAttributes(attributes());
   try {
-    return await context.with(trace.setSpan(outer, span), work);
+    return await context.with(trace.setSpan(parent, span), work);
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     throw error;
