@@ -42,12 +42,11 @@ export function taskTraceContext(headers: Headers | undefined, seq: number, batc
 
 /**
  * Runs `work` inside a span named `name`, a child of `parent` (the element's context); the task's
- * own spans nest under it. A failure marks the span as an error. A task that arrived without a
- * trace context runs without a span: an application tracing requests gets no one-span trace per
- * element that no request caused. `attributes` is called only for a span that records.
+ * own spans nest under it. A failure marks the span as an error. `attributes` is called only for
+ * a span that records. (A task that arrived without a trace context runs without a span: an
+ * application tracing requests gets no one-span trace per element that no request caused.)
  */
-export async function runInSpan<T>(name: string, parent: Context | undefined, attributes: () => Attributes, work: () => Promise<T>): Promise<T> {
-  if (parent === undefined) return work();
+export async function runInSpan<T>(name: string, parent: Context, attributes: () => Attributes, work: () => Promise<T>): Promise<T> {
   const span = trace.getTracer('rivulet').startSpan(name, { kind: SpanKind.CONSUMER }, parent);
   if (span.isRecording()) span.setAttributes(attributes());
   try {

@@ -327,7 +327,7 @@ export class Worker implements WorkerView {
     let result: WireResult;
     const started = performance.now();
     try {
-      const output = await runInSpan(`rivulet task ${chainLabel(batch.chain)}`, trace, () => this.spanAttributes(batch, task), () => this.runAttempt(batch, task));
+      const output = await (trace === undefined ? this.runAttempt(batch, task) : this.runInTrace(batch, task, trace));
       result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states, task: chainLabel(batch.chain), ms: performance.now() - started };
       this.done++;
     } catch (error) {
@@ -343,8 +343,10 @@ export class Worker implements WorkerView {
     if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
   }
 
-  private spanAttributes(batch: TaskBatch, task: WireTask): Attributes {
-    return { 'rivulet.worker': this.id, 'rivulet.pool': this.subjects.pool, 'rivulet.segment': batch.pipeline, 'rivulet.task.seq': task.seq, 'rivulet.task.attempt': task.attempt };
+  /** The attempt in a span of the element's trace. */
+  private runInTrace(batch: TaskBatch, task: WireTask, trace: Context): Promise<ChainOutput> {
+    const attributes = (): Attributes => ({ 'rivulet.worker': this.id, 'rivulet.pool': this.subjects.pool, 'rivulet.segment': batch.pipeline, 'rivulet.task.seq': task.seq, 'rivulet.task.attempt': task.attempt });
+    return runInSpan(`rivulet task ${chainLabel(batch.chain)}`, trace, attributes, () => this.runAttempt(batch, task));
   }
 
   /** Runs the chain; with a batch `timeout`, an attempt that runs longer fails (its late result is never sent). */
