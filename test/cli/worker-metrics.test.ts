@@ -4,6 +4,9 @@
  */
 import { Client, Stream } from '../../src';
 import { parseWorkerArgs } from '../../src/cli/worker-args';
+import { startWorkerMetrics, type MetricsServer } from '../../src/cli/worker-metrics';
+import { Worker } from '../../src/distributed/worker/worker';
+import { InProcessBus } from '../../src/transport/in-process-bus';
 import { UsageError } from '../../src/cli/usage';
 import { failOnThree, inc } from '../distributed/fixtures/tasks';
 import { TASKS_MODULE } from '../distributed/support/deployments';
@@ -31,6 +34,25 @@ describe('rivulet worker --metrics-port flags', () => {
     expect(() => parseWorkerArgs([...BASE, '--metrics-port', '70000'], {})).toThrow('rivulet worker: --metrics-port must be at most 65535, got 70000');
     expect(() => parseWorkerArgs([...BASE, '--metrics-host', '0.0.0.0'], {})).toThrow('rivulet worker: --metrics-host needs --metrics-port');
     expect(() => parseWorkerArgs(['--help'], {})).toThrow(/--metrics-port P.*\/readyz/s);
+  });
+});
+
+describe('the probes of a worker in process', () => {
+  let server: MetricsServer | undefined;
+
+  afterEach(() => server?.close());
+
+  test('/readyz is 503 before the worker started and once it drains, 200 in between; /healthz is 200 throughout', async () => {
+    const worker = new Worker({ bus: new InProcessBus() });
+    server = await startWorkerMetrics(() => worker.serving, 0, '127.0.0.1');
+    const url = (path: string): string => (server as MetricsServer).url.replace('/metrics', path);
+    expect(await status(url('/readyz'))).toBe(503);
+    await worker.start();
+    expect(await status(url('/readyz'))).toBe(200);
+    await worker.drain();
+    expect(await status(url('/readyz'))).toBe(503);
+    expect(await status(url('/healthz'))).toBe(200);
+    expect((await fetch(url('/metrics'), { method: 'POST' })).status).toBe(405);
   });
 });
 
