@@ -8,6 +8,10 @@
 # image links itself as the `rivulet` package so the module registers into the worker's registry.
 # `docker stop` sends SIGTERM: the worker stops taking tasks, finishes in-flight ones, exits 0.
 #
+# Metrics and probes: add `--metrics-port 9464 --metrics-host 0.0.0.0` (and `-p 9464:9464`) for
+# /metrics (Prometheus text), /healthz (liveness) and /readyz (readiness: 503 while the worker is
+# not connected to NATS or drains). Without --metrics-host it listens on 127.0.0.1 only.
+#
 # Logging in to a protected NATS server: flags, or the NATS CLI's environment variables (a flag
 # wins over its variable; credentials given as flags replace all those from the environment).
 #   --servers URL[,URL]  NATS_URL       nats://user:pass@host:4222 and nats://token@host:4222 log in too

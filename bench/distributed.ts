@@ -15,9 +15,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Stream } from '../src';
 import { NatsServer } from '../test/support/nats-server';
 import { formatRate } from './harness';
-import { inc, slowInc } from './support/distributed-tasks';
+import { runSegmentPipeline, WINDOW } from './support/segment-pipeline';
+import { slowInc } from './support/distributed-tasks';
 
-const WINDOW = 256;
 const TASKS = path.join(__dirname, 'support', 'distributed-tasks.ts');
 const ROOT = path.join(__dirname, '..');
 
@@ -31,23 +31,9 @@ interface Result {
 }
 
 async function pipelineRate(client: Client, elements: number): Promise<number> {
-  const source = new Stream<number>();
-  let received = 0;
-  source
-    .scatter({ client })
-    .map(inc)
-    .buffer(WINDOW)
-    .gather()
-    .sink(() => received++);
   const start = performance.now();
-  for (let i = 0; i < elements; i++) {
-    const pending = source.emit(i);
-    if (pending !== undefined) await pending;
-  }
-  await source.drain();
-  const seconds = (performance.now() - start) / 1000;
-  if (received !== elements) throw new Error(`expected ${elements} results, got ${received}`);
-  return elements / seconds;
+  await runSegmentPipeline(client, elements);
+  return elements / ((performance.now() - start) / 1000);
 }
 
 /** `rounds` runs after one warm-up; the median. */

@@ -1,4 +1,5 @@
 /** Shared measuring helpers for the benchmarks: medians of repeated, interleaved runs. */
+import { execFileSync } from 'node:child_process';
 export interface Case {
   name: string;
   /** Runs the workload once and returns how many elements passed. */
@@ -42,4 +43,34 @@ export function printTable(title: string, results: Measured[], reference: string
     const ratio = base ? ` ${(r.perSecond / base.perSecond).toFixed(2)}x ${reference}` : '';
     console.log(`  ${r.name.padEnd(40)} ${formatRate(r.perSecond).padStart(12)}${ratio}`);
   }
+}
+
+/** The median over `rounds` runs of elements per CPU-second of this process (steadier than wall time on a shared machine). */
+export async function cpuRate(run: () => number | Promise<number>, rounds: number): Promise<number> {
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = process.cpuUsage();
+    const count = await run();
+    const used = process.cpuUsage(before);
+    samples.push(count / ((used.user + used.system) / 1e6));
+  }
+  return median(samples);
+}
+
+/**
+ * Runs the benchmark `file` again in a fresh process with `env` added and parses the JSON it prints:
+ * V8's inline caches are per process, so a case cannot slow another down by the shapes it leaves behind.
+ */
+export function inFreshProcess<T>(file: string, env: NodeJS.ProcessEnv): T {
+  const tsNode = require.resolve('ts-node/dist/bin.js');
+  return JSON.parse(execFileSync(process.execPath, [tsNode, '-T', file], { env: { ...process.env, ...env }, encoding: 'utf8' })) as T;
+}
+
+/** Each case in `processes` fresh processes (`caseEnv(name)` selects it), interleaved; the median per case. */
+export function measureInFreshProcesses(file: string, names: readonly string[], processes: number, caseEnv: (name: string) => NodeJS.ProcessEnv): Measured[] {
+  const samples = new Map<string, number[]>(names.map((name) => [name, []]));
+  for (let repeat = 0; repeat < processes; repeat++) {
+    for (const name of names) samples.get(name)?.push(inFreshProcess<Measured>(file, caseEnv(name)).perSecond);
+  }
+  return names.map((name) => ({ name, perSecond: median(samples.get(name) ?? []) }));
 }

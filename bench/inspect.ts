@@ -4,13 +4,12 @@
  * are per process, so each case runs in a fresh process: a case cannot slow another down by the
  * shapes it leaves behind.
  */
-import { execFileSync } from 'node:child_process';
 import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { Stream } from '../src';
 import { InspectionModel } from '../src/inspect/model';
-import { median, printTable, type Case, type Measured } from './harness';
+import { cpuRate, measureInFreshProcesses, printTable, type Case, type Measured } from './harness';
 import { consume, consumed, even, rivuletPipeline as pipeline } from './workload';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1_000_000);
@@ -95,40 +94,19 @@ const cases: Case[] = [
   },
 ];
 
-/** Elements per CPU-second of this process (steadier than wall time on a machine shared with other work). */
-function measureCpu(c: Case, rounds: number): Measured {
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const before = process.cpuUsage();
-    const count = c.run() as number;
-    const used = process.cpuUsage(before);
-    samples.push(count / ((used.user + used.system) / 1e6));
-  }
-  return { name: c.name, perSecond: median(samples) };
-}
-
-function measureOne(name: string): void {
+async function measureOne(name: string): Promise<void> {
   const selected = cases.find((c) => c.name === name);
   if (selected === undefined) throw new Error(`no case named ${name}`);
-  process.stdout.write(JSON.stringify(measureCpu(selected, ROUNDS)));
+  const measured: Measured = { name, perSecond: await cpuRate(selected.run, ROUNDS) };
+  process.stdout.write(JSON.stringify(measured));
   if (consumed() < 0) console.log(consumed());
 }
 
-function measureInFreshProcess(name: string): Measured {
-  const tsNode = require.resolve('ts-node/dist/bin.js');
-  const output = execFileSync(process.execPath, [tsNode, '-T', __filename], { env: { ...process.env, BENCH_INSPECT_CASE: name }, encoding: 'utf8' });
-  return JSON.parse(output) as Measured;
-}
-
-function main(): void {
+async function main(): Promise<void> {
   const only = process.env.BENCH_INSPECT_CASE;
   if (only !== undefined) return measureOne(only);
-  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  for (let repeat = 0; repeat < PROCESSES; repeat++) {
-    for (const c of cases) samples.get(c.name)?.push(measureInFreshProcess(c.name).perSecond);
-  }
-  const results = cases.map((c) => ({ name: c.name, perSecond: median(samples.get(c.name) ?? []) }));
+  const results = measureInFreshProcesses(__filename, cases.map((c) => c.name), PROCESSES, (name) => ({ BENCH_INSPECT_CASE: name }));
   printTable(`metrics and inspection overhead: map -> filter -> accumulate -> sink, ${COUNT} integers, elements per CPU-second, median of ${ROUNDS} rounds in each of ${PROCESSES} fresh processes per case`, results, METRICS_OFF);
 }
 
-main();
+void main();

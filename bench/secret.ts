@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Stream } from '../src';
+import { Client } from '../src';
 import { NatsServer } from '../test/support/nats-server';
 import { measure, median, printTable, type Case, type Measured } from './harness';
-import { inc } from './support/distributed-tasks';
+import { runSegmentPipeline } from './support/segment-pipeline';
 
 const SECRET = 'bench secret, 32 bytes or so....';
 const TASKS = path.join(__dirname, 'support', 'distributed-tasks.ts');
@@ -46,25 +46,6 @@ async function startCluster(url: string, prefix: string, secretFile?: string): P
   return { client, worker };
 }
 
-/** Emits `elements` through a fresh `scatter().map(inc).buffer(credits).gather()`; resolves with the count received. */
-async function pass(client: Client, elements: number, credits: number): Promise<number> {
-  const source = new Stream<number>();
-  let received = 0;
-  source
-    .scatter({ client })
-    .map(inc)
-    .buffer(credits)
-    .gather()
-    .sink(() => received++);
-  for (let i = 0; i < elements; i++) {
-    const pending = source.emit(i);
-    if (pending !== undefined) await pending;
-  }
-  await source.drain();
-  if (received !== elements) throw new Error(`expected ${elements} results, got ${received}`);
-  return received;
-}
-
 /** `ROUNDS` rounds of every case, the order reversed every other round (the second run of a round may pay the first one's garbage). */
 async function alternating(cases: Case[]): Promise<Measured[]> {
   const samples = cases.map((): number[] => []);
@@ -84,8 +65,8 @@ async function main(): Promise<void> {
   const secured = await startCluster(server.url, 'secured', secretFile);
   try {
     const cases = (elements: number, credits: number): Case[] => [
-      { name: 'NATS, no secret', run: () => pass(plain.client, elements, credits) },
-      { name: 'NATS, cluster secret', run: () => pass(secured.client, elements, credits) },
+      { name: 'NATS, no secret', run: () => runSegmentPipeline(plain.client, elements, credits) },
+      { name: 'NATS, cluster secret', run: () => runSegmentPipeline(secured.client, elements, credits) },
     ];
     await measure(cases(ELEMENTS, 256), 1);
     printTable(`buffer(256), ${ELEMENTS} elements, median of ${ROUNDS} rounds after a warm-up`, await alternating(cases(ELEMENTS, 256)), 'NATS, no secret');

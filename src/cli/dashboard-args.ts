@@ -4,7 +4,7 @@ import type { Secret } from '../distributed/message-auth';
 import type { NatsConnectionOptions } from '../transport/nats-options';
 import { NATS_FLAGS, NATS_HELP, NATS_USAGE, natsConnection } from './nats-flags';
 import { SECRET_OPTIONS, SECRET_USAGE, secretOption } from './secret-option';
-import { integerOption, parseCommandArgs, UsageError } from './usage';
+import { parseCommandArgs, portOption } from './usage';
 
 export const DASHBOARD_USAGE = `usage: rivulet dashboard [--servers URL] [--prefix rivulet] [--port 8787] [--host 127.0.0.1] ${NATS_USAGE} ${SECRET_USAGE}`;
 
@@ -17,7 +17,6 @@ export interface DashboardCommand extends NatsConnectionOptions {
   secret?: Secret;
 }
 
-const MAX_PORT = 65535;
 const COMMAND = 'rivulet dashboard';
 
 export function parseDashboardArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): DashboardCommand {
@@ -28,7 +27,6 @@ export function parseDashboardArgs(argv: string[], env: NodeJS.ProcessEnv = proc
     host: { type: 'string', default: '127.0.0.1' },
     ...SECRET_OPTIONS,
   }, NATS_HELP);
-  const port = integerOption(COMMAND, DASHBOARD_USAGE, 'port', portText, 0) as number;
-  if (port > MAX_PORT) throw new UsageError(`${COMMAND}: --port must be at most ${MAX_PORT}, got ${port}`, DASHBOARD_USAGE);
+  const port = portOption(COMMAND, DASHBOARD_USAGE, 'port', portText) as number;
   return { ...natsConnection(COMMAND, DASHBOARD_USAGE, flags, env), prefix, port, host, secret: secretOption(COMMAND, DASHBOARD_USAGE, secretFile, env) };
 }

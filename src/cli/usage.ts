@@ -50,6 +50,15 @@ export function integerOption(command: string, usage: string, name: string, valu
   return number;
 }
 
+const MAX_PORT = 65535;
+
+/** A TCP port option (`undefined` when absent; 0 lets the system pick); anything else is a `UsageError` naming it. */
+export function portOption(command: string, usage: string, name: string, value: string | undefined): number | undefined {
+  const port = integerOption(command, usage, name, value, 0);
+  if (port !== undefined && port > MAX_PORT) throw new UsageError(`${command}: --${name} must be at most ${MAX_PORT}, got ${port}`, usage);
+  return port;
+}
+
 /** Node's parse errors go on to explain `--`; the first sentence names the problem. */
 function firstSentence(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

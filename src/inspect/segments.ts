@@ -3,7 +3,7 @@ import type { Stream } from '../stream';
 import { nodeDetail } from './names';
 
 /** What the inspector reads of a segment. */
-export type SegmentView = Pick<Segment, 'id' | 'duplicates' | 'pendingElements' | 'availableCredits' | 'tasksInFlight' | 'scatterState' | 'gatherState'>;
+export type SegmentView = Pick<Segment, 'id' | 'duplicates' | 'tasksSent' | 'resultsReceived' | 'retries' | 'resent' | 'pendingElements' | 'availableCredits' | 'tasksInFlight' | 'scatterState' | 'gatherState'>;
 
 /** The end of a distributed segment (its `gather()` node), as the inspector reads it. */
 export type SegmentEnd = Stream<unknown> & { readonly segment: SegmentView };

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
 import type { Stream } from '../stream';
 import { requirePort } from '../validate';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus';
-import { liveNodes } from '../metrics/registry';
+import { closeServer, httpUrl, listen, reply } from '../util/http';
+import { PROMETHEUS_CONTENT_TYPE, renderLiveMetrics } from '../metrics/prometheus';
 import { toInspectTarget } from './inspect';
 import { InspectionModel, type InspectTarget, type ModelOptions } from './model';
 import { EventChannel } from './sse';
@@ -51,7 +50,7 @@ const VENDOR_FILES: Record<string, [pkg: string, file: string]> = {
 /**
  * Serves the live dashboard: `/status` (the page), `/api/state` (the model as last sampled, JSON),
  * `/api/events` (the model every `interval` ms, as server-sent events), `/inspect` (the actor
- * inspector) with `/api/inspect?actor=<id>`, and `/metrics` (every node of this process, Prometheus text).
+ * inspector) with `/api/inspect?actor=<id>`, and `/metrics` (every node and worker of this process, Prometheus text).
  */
 export async function startDashboard(target: Stream<unknown> | InspectTarget, options: DashboardOptions = {}): Promise<Dashboard> {
   const { port = 8787, host = '127.0.0.1', interval = 500, ...modelOptions } = options;
@@ -62,25 +61,24 @@ export async function startDashboard(target: Stream<unknown> | InspectTarget, op
   const model = new InspectionModel(toInspectTarget(target), modelOptions);
   const events = new EventChannel();
   const server = createServer((request, response) => route(request, response, { assets, model, events }));
+  let actual: number;
   try {
-    await listen(server, port, host);
+    actual = await listen(server, port, host);
   } catch (error) {
     model.close();
     throw error;
   }
   const timer = setInterval(() => events.send('state', model.sample()), interval);
   timer.unref();
-  const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}/status`,
+    url: httpUrl(host, actual, '/status'),
     port: actual,
     model,
     close: async () => {
       clearInterval(timer);
       events.close();
       model.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      await closeServer(server);
     },
   };
 }
@@ -101,26 +99,11 @@ function route(request: IncomingMessage, response: ServerResponse, context: { as
   }
   if (path === '/api/state') return reply(response, 200, 'application/json', JSON.stringify(context.model.state()));
   if (path === '/api/inspect') return reply(response, 200, 'application/json', JSON.stringify(context.model.inspector(url.searchParams.get('actor') ?? undefined)));
-  if (path === '/metrics') return reply(response, 200, PROMETHEUS_CONTENT_TYPE, renderPrometheus(liveNodes()));
+  if (path === '/metrics') return reply(response, 200, PROMETHEUS_CONTENT_TYPE, renderLiveMetrics());
   if (path === '/api/events') return context.events.add(response, { event: 'state', data: context.model.state() });
   const asset = context.assets.get(path);
   if (asset === undefined) return reply(response, 404, 'text/plain', 'not found');
   reply(response, 200, asset.type, asset.body);
-}
-
-function reply(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
-  response.end(body);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolved, rejected) => {
-    server.once('error', rejected);
-    server.listen(port, host, () => {
-      server.off('error', rejected);
-      resolved();
-    });
-  });
 }
 
 function loadAssets(): Map<string, Asset> {

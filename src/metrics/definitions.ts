@@ -22,12 +22,25 @@ export const NODE_METRICS = {
   pending: metric('rivulet.node.pending', 'gauge', '{element}', 'Elements the node holds now (buffers, windows, async calls, distributed tasks)'),
 } as const;
 
-/** Labelled `segment` (its id), `tasks` (`inc>double`) and `node` (the gather node's name). */
+/** Labelled `segment` (its id), `tasks` (`inc>double`) and `node` (the scatter as the inspector names it, `scatter: inc>double`). */
 export const SEGMENT_METRICS = {
+  tasksSent: metric('rivulet.segment.tasks_sent', 'counter', '{task}', 'Task sends to the pool, first sends and sends again'),
+  results: metric('rivulet.segment.results', 'counter', '{result}', 'Results received from workers, duplicates and failures included'),
+  retries: metric('rivulet.segment.retries', 'counter', '{task}', 'Failed attempts sent again under the retry policy'),
+  redispatches: metric('rivulet.segment.redispatches', 'counter', '{task}', 'Tasks put back to be sent again: retries, lost workers, expired leases, lost or refused batches'),
+  duplicates: metric('rivulet.segment.duplicates', 'counter', '{result}', 'Results dropped because their element was already delivered (re-sent tasks)'),
   inFlight: metric('rivulet.segment.in_flight', 'gauge', '{task}', 'Tasks sent to workers and not answered yet'),
   credits: metric('rivulet.segment.credits', 'gauge', '{credit}', 'Credits the scatter side holds (tasks it may still send)'),
   pending: metric('rivulet.segment.pending', 'gauge', '{element}', 'Elements the segment accepted and has not delivered yet'),
-  duplicates: metric('rivulet.segment.duplicates', 'counter', '{result}', 'Results dropped because their element was already delivered (re-sent tasks)'),
 } as const;
 
-export const METRICS: readonly MetricDefinition[] = [...Object.values(NODE_METRICS), ...Object.values(SEGMENT_METRICS)];
+/** Labelled `worker` (its id) and `pool`. */
+export const WORKER_METRICS = {
+  tasksRun: metric('rivulet.worker.tasks_run', 'counter', '{task}', 'Tasks the worker finished, succeeded or failed'),
+  tasksFailed: metric('rivulet.worker.tasks_failed', 'counter', '{task}', 'Tasks that failed (threw, timed out or lacked a task)'),
+  busySlots: metric('rivulet.worker.busy_slots', 'gauge', '{slot}', 'Slots running a task now'),
+  slots: metric('rivulet.worker.slots', 'gauge', '{slot}', 'Tasks the worker runs at once (its concurrency)'),
+  queue: metric('rivulet.worker.queue', 'gauge', '{task}', 'Tasks taken and waiting for a free slot (prefetch)'),
+} as const;
+
+export const METRICS: readonly MetricDefinition[] = [...Object.values(NODE_METRICS), ...Object.values(SEGMENT_METRICS), ...Object.values(WORKER_METRICS)];

@@ -1,16 +1,18 @@
 import type { BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import type { Stream } from '../stream';
-import { collectMetrics } from './collect';
+import { collectMetrics, collectWorkerMetrics, type Observe, type WorkerView } from './collect';
 import { METRICS, type MetricDefinition } from './definitions';
 
 /**
  * Records Rivulet's metrics on `meter` as observable instruments: the SDK reads the nodes' own
  * counters when it collects, so recording adds nothing to the data path. Returns the unbind function.
  */
-export function bindMeter(meter: Meter, nodes: () => Iterable<Stream<unknown>>): () => void {
+export function bindMeter(meter: Meter, nodes: () => Iterable<Stream<unknown>>, workers: () => Iterable<WorkerView>): () => void {
   const instruments = new Map<MetricDefinition, Observable>(METRICS.map((metric) => [metric, instrument(meter, metric)]));
   const callback: BatchObservableCallback = (result) => {
-    collectMetrics(nodes(), (metric, value, attributes) => result.observe(instruments.get(metric) as Observable, value, attributes));
+    const observe: Observe = (metric, value, attributes) => result.observe(instruments.get(metric) as Observable, value, attributes);
+    collectMetrics(nodes(), observe);
+    collectWorkerMetrics(workers(), observe);
   };
   const observables = [...instruments.values()];
   meter.addBatchObservableCallback(callback, observables);

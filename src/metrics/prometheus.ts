@@ -1,13 +1,16 @@
 import type { Stream } from '../stream';
-import { collectMetrics, type MetricAttributes } from './collect';
+import { collectMetrics, collectWorkerMetrics, type MetricAttributes, type Observe, type WorkerView } from './collect';
 import { METRICS, type MetricDefinition } from './definitions';
+import { liveNodes, liveWorkers } from './registry';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-/** The metrics of `nodes` in Prometheus' text format, named as OpenTelemetry's Prometheus exporter names them. */
-export function renderPrometheus(nodes: Iterable<Stream<unknown>>): string {
+/** The metrics of `nodes` and `workers` in Prometheus' text format, named as OpenTelemetry's Prometheus exporter names them. */
+export function renderPrometheus(nodes: Iterable<Stream<unknown>>, workers: Iterable<WorkerView> = []): string {
   const samples = new Map<MetricDefinition, string[]>(METRICS.map((metric) => [metric, []]));
-  collectMetrics(nodes, (metric, value, attributes) => samples.get(metric)?.push(`${prometheusName(metric)}${labels(attributes)} ${value}`));
+  const observe: Observe = (metric, value, attributes) => samples.get(metric)?.push(`${prometheusName(metric)}${labels(attributes)} ${value}`);
+  collectMetrics(nodes, observe);
+  collectWorkerMetrics(workers, observe);
   const lines: string[] = [];
   for (const [metric, values] of samples) {
     if (values.length === 0) continue;
@@ -15,6 +18,11 @@ export function renderPrometheus(nodes: Iterable<Stream<unknown>>): string {
     lines.push(`# HELP ${name} ${escapeHelp(metric.description)}`, `# TYPE ${name} ${metric.kind}`, ...values);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** Every node and worker of this process, as `/metrics` serves them. */
+export function renderLiveMetrics(): string {
+  return renderPrometheus(liveNodes(), liveWorkers());
 }
 
 /** `rivulet.node.in` -> `rivulet_node_in_total` (counters end in `_total`). */

@@ -29,7 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Both commands, reduced to the NATS options they parse (the worker also gets --tasks). */
 const commands = {
   worker: (argv: string[], env: NodeJS.ProcessEnv = {}): NatsConnectionOptions => {
-    const { tasks: _tasks, concurrency: _concurrency, pool: _pool, prefix: _prefix, heartbeatInterval: _heartbeat, ...nats } = parseWorkerArgs(['--tasks', 't.js', ...argv], env);
+    const { tasks: _tasks, concurrency: _concurrency, pool: _pool, prefix: _prefix, heartbeatInterval: _heartbeat, metricsPort: _metricsPort, metricsHost: _metricsHost, ...nats } = parseWorkerArgs(['--tasks', 't.js', ...argv], env);
     return nats;
   },
   dashboard: (argv: string[], env: NodeJS.ProcessEnv = {}): NatsConnectionOptions => {

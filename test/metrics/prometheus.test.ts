@@ -1,6 +1,6 @@
 import { Client, Stream } from '../../src';
 import { NODE_METRICS, SEGMENT_METRICS } from '../../src/metrics/definitions';
-import { prometheusName, renderPrometheus } from '../../src/metrics/prometheus';
+import { prometheusName, renderLiveMetrics, renderPrometheus } from '../../src/metrics/prometheus';
 import { parsePrometheus, valueOf } from '../support/prometheus';
 
 describe('Prometheus text of the metrics', () => {
@@ -25,25 +25,41 @@ describe('Prometheus text of the metrics', () => {
     expect(valueOf(series, 'rivulet_node_out_total', { node: 'say "hi"\\now; Stream' })).toBe(4);
   });
 
-  test('a segment adds tasks in flight, credits, pending elements and duplicates', async () => {
+  test('a segment adds tasks sent, results, retries, re-dispatches, duplicates, in flight, credits and pending; its workers tasks run, failed, slots and queue', async () => {
     const client = new Client();
     try {
       const source = new Stream<number>();
-      const gathered = source.scatter({ client }).map(function inc(x: number) {
+      const failed = new Set<number>();
+      const gathered = source.scatter({ client }).map(function failTwoOnce(x: number) {
+        if (x === 2 && !failed.has(x)) {
+          failed.add(x);
+          throw new Error('once');
+        }
         return x + 1;
-      }).buffer(4).gather();
+      }, { retries: 1 }).buffer(4).gather();
       gathered.sinkToList();
       await client.whenReady();
       for (let i = 0; i < 5; i++) await source.emit(i);
       await source.drain();
-      const series = parsePrometheus(renderPrometheus(source.graph()));
-      const segment = { node: 'gather', tasks: 'inc' };
+      const series = parsePrometheus(renderLiveMetrics());
+      const segment = { node: 'scatter: failTwoOnce', tasks: 'failTwoOnce' };
+      expect(valueOf(series, 'rivulet_segment_tasks_sent_total', segment)).toBe(6);
+      expect(valueOf(series, 'rivulet_segment_results_total', segment)).toBe(6);
+      expect(valueOf(series, 'rivulet_segment_retries_total', segment)).toBe(1);
+      expect(valueOf(series, 'rivulet_segment_redispatches_total', segment)).toBe(1);
+      expect(valueOf(series, 'rivulet_segment_duplicates_total', segment)).toBe(0);
       expect(valueOf(series, 'rivulet_segment_credits', segment)).toBe(4);
       expect(valueOf(series, 'rivulet_segment_in_flight', segment)).toBe(0);
       expect(valueOf(series, 'rivulet_segment_pending', segment)).toBe(0);
-      expect(valueOf(series, 'rivulet_segment_duplicates_total', segment)).toBe(0);
-      expect(valueOf(series, 'rivulet_node_out_total', { node: 'gather' })).toBe(5);
-      expect(valueOf(series, 'rivulet_node_in_total', { node: 'scatter' })).toBe(5);
+      expect(valueOf(series, 'rivulet_node_out_total', { node: 'gather', node_id: String(gathered.id) })).toBe(5);
+
+      const [worker] = client.workers();
+      const labels = { worker: worker.id, pool: 'default' };
+      expect(valueOf(series, 'rivulet_worker_tasks_run_total', labels)).toBe(6);
+      expect(valueOf(series, 'rivulet_worker_tasks_failed_total', labels)).toBe(1);
+      expect(valueOf(series, 'rivulet_worker_busy_slots', labels)).toBe(0);
+      expect(valueOf(series, 'rivulet_worker_queue', labels)).toBe(0);
+      expect(valueOf(series, 'rivulet_worker_slots', labels)).toBe(worker.capacity);
     } finally {
       await client.close();
     }

@@ -1,6 +1,8 @@
 /** A real `rivulet worker` process (run from source through ts-node) that a test can SIGKILL. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { Client } from '../../src';
+import type { NatsServer } from './nats-server';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -45,4 +47,25 @@ export function workerReady(child: ChildProcess, timeout = 15000): Promise<strin
       reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
     });
   });
+}
+
+/** SIGKILLs `child` unless it already exited; resolves once it did. */
+export async function killWorkerProcess(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exit;
+}
+
+/** What a test started against a worker process; `stopStarted` ends whichever of them exist. */
+export interface Started {
+  server?: NatsServer;
+  worker?: ChildProcess;
+  client?: Client;
+}
+
+export async function stopStarted(started: Started): Promise<void> {
+  await started.client?.close({ timeout: 1000 }).catch(() => {});
+  await killWorkerProcess(started.worker);
+  await started.server?.stop();
 }

@@ -9,6 +9,7 @@
  * capacity credit. An element's way reads in one direction: submit → batch → bus → worker → bus →
  * results → reassembly → gather node.
  */
+import type { Context } from '@opentelemetry/api';
 import { createActor, type Actor } from 'xstate';
 import { gatherMachine, type GatherState } from '../../actors/gather';
 import { scatterMachine } from '../../actors/scatter';
@@ -26,6 +27,7 @@ import { chainLabel, describeFailure, PROTOCOL_VERSION, readCreditGrant, readRes
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 import { retryDelay } from '../task-policy';
+import { activeTraceContext, traceHeaders } from '../trace-context';
 import type { DirectoryListener, WorkerDirectory } from './worker-directory';
 
 interface Deferred {
@@ -55,6 +57,8 @@ interface TaskEntry {
   sentAt: number;
   /** The `emit` still waiting on this element, if any. */
   owner: Deferred | undefined;
+  /** The element's trace context when it entered the segment (a span was active): its tasks carry it. */
+  readonly trace: Context | undefined;
 }
 
 /** The element's outcome: its result, or `undefined` when `close()` gave up on it. */
@@ -105,8 +109,14 @@ export class Segment implements DirectoryListener {
   /** Elements holding a credit, from being sent until delivered; never above the credits. */
   tasksInFlight = 0;
   peakInFlight = 0;
-  /** Tasks sent again (lost worker, lease, lost batch) and refused by a busy pool. */
+  /** Tasks put back to be sent again: retries, lost worker, lease, lost batch, refused by a busy pool. */
   resent = 0;
+  /** Sends of a task, first ones and again. */
+  tasksSent = 0;
+  /** Results that arrived, duplicates and failures included. */
+  resultsReceived = 0;
+  /** Failed attempts sent again under the retry policy. */
+  retries = 0;
   private credits: number;
   private nextSeq = 0;
   private readonly entries = new Map<number, TaskEntry>();
@@ -198,7 +208,7 @@ export class Segment implements DirectoryListener {
    */
   submit(value: unknown, chain: CompiledChain): Emitted {
     if (this.closing) return Promise.reject(new ClientClosingError());
-    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, stage: 'queued', attempt: -1, failures: 0, firstLiveAttempt: 0, worker: undefined, sentAt: 0, owner: undefined };
+    const entry: TaskEntry = { seq: this.nextSeq++, value, chain, stage: 'queued', attempt: -1, failures: 0, firstLiveAttempt: 0, worker: undefined, sentAt: 0, owner: undefined, trace: activeTraceContext() };
     this.entries.set(entry.seq, entry);
     if (this.outstanding++ === 0) this.output.segmentHolds();
     this.gatherReport.update();
@@ -247,6 +257,7 @@ export class Segment implements DirectoryListener {
       }
       entry.stage = 'sent';
       entry.attempt++;
+      this.tasksSent++;
       entry.sentAt = this.scheduler.now();
       if (entry.chain.sequential) this.sequentialBusy = true;
       let batch = this.outgoing.get(entry.chain);
@@ -290,7 +301,7 @@ export class Segment implements DirectoryListener {
     const tasks = entries.map((entry): WireTask => ({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: chain.currentStates() }));
     const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline: this.id, reply: this.options.subjects.results(this.id), chain: chain.steps, tasks, ...(timeout === undefined ? {} : { timeout }) };
     const attempts = entries.map((entry) => entry.attempt);
-    bus.request(this.options.subjects.tasks, batch, { timeout: this.options.acceptTimeout }).then(
+    bus.request(this.options.subjects.tasks, batch, { timeout: this.options.acceptTimeout, headers: traceHeaders(entries) }).then(
       (data) => this.onAck(entries, attempts, data),
       (error: unknown) => this.unsent(bus, chain, entries, attempts, error),
     );
@@ -372,6 +383,7 @@ export class Segment implements DirectoryListener {
 
   /** Sends again, after the policy's backoff, an element whose attempt failed. */
   private retry(entry: TaskEntry): void {
+    this.retries++;
     entry.failures++;
     entry.firstLiveAttempt = entry.attempt + 1;
     entry.stage = 'backoff';
@@ -436,6 +448,7 @@ export class Segment implements DirectoryListener {
       this.rejections.recordRefusal(error);
       return;
     }
+    this.resultsReceived += results.length;
     for (const result of results) this.complete(result);
     this.deliverReady();
     this.sendReady();

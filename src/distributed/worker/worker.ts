@@ -6,6 +6,7 @@
  * capacity when it has room again, and heartbeats the tasks it can run.
  */
 import { randomBytes } from 'node:crypto';
+import type { Attributes, Context } from '@opentelemetry/api';
 import * as path from 'node:path';
 import { createActor, type Actor } from 'xstate';
 import { workerMachine, type WorkerState } from '../../actors/worker';
@@ -44,6 +45,9 @@ import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
 import { AuthenticatedBus } from '../authenticated-bus';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
+import type { WorkerTaskCounts, WorkerView } from '../../metrics/collect';
+import { registerWorker } from '../../metrics/registry';
+import { runInSpan, taskTraceContext } from '../trace-context';
 
 /** `bus` to serve on; or `servers` (and the other NATS connection options) to connect to NATS. */
 export interface WorkerOptions extends NatsConnectionOptions {
@@ -70,6 +74,8 @@ export interface WorkerOptions extends NatsConnectionOptions {
 interface Queued {
   readonly batch: TaskBatch;
   readonly task: WireTask;
+  /** The trace context the task arrived with: the worker's span for it joins that trace. */
+  readonly trace: Context | undefined;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL = 1000;
@@ -86,7 +92,7 @@ export function loadTaskModules(modules: string | string[] | undefined): void {
   }
 }
 
-export class Worker {
+export class Worker implements WorkerView {
   readonly id: string;
   readonly concurrency: number;
   readonly prefetch: number;
@@ -133,10 +139,25 @@ export class Worker {
     this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
     this.actor.subscribe({ error: (error) => console.error(`rivulet worker ${this.id}:`, error) });
     this.actor.start();
+    registerWorker(this);
   }
 
   get state(): WorkerState {
     return this.actor.getSnapshot().value as WorkerState;
+  }
+
+  get pool(): string {
+    return this.subjects.pool;
+  }
+
+  /** Connected, in the pool and not draining: what a container's readiness probe asks. */
+  get serving(): boolean {
+    return this.phase === 'ready' && this.membership !== undefined && this.bus?.status === 'connected';
+  }
+
+  /** Read by metrics. */
+  get taskCounts(): WorkerTaskCounts {
+    return { run: this.done + this.failed, failed: this.failed, running: this.running, queued: this.queue.length };
   }
 
   /** Task messages refused as malformed or of another protocol version (decoded, then refused). */
@@ -247,7 +268,7 @@ export class Worker {
     const missing = this.phase === 'ready' ? this.missingTask(batch.chain) : undefined;
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
-    for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i] });
+    for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i], trace: taskTraceContext(message.headers, batch.tasks[i].seq, batch.tasks.length) });
     const refused = batch.tasks.slice(taken).map((task) => task.seq);
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
@@ -302,11 +323,11 @@ export class Worker {
     this.reportLevel();
   };
 
-  private async run({ batch, task }: Queued): Promise<void> {
+  private async run({ batch, task, trace }: Queued): Promise<void> {
     let result: WireResult;
     const started = performance.now();
     try {
-      const output = await this.runAttempt(batch, task);
+      const output = await (trace === undefined ? this.runAttempt(batch, task) : this.runInTrace(batch, task, trace));
       result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states, task: chainLabel(batch.chain), ms: performance.now() - started };
       this.done++;
     } catch (error) {
@@ -320,6 +341,12 @@ export class Worker {
     this.queueResult(batch.reply, result);
     this.startQueued();
     if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
+  }
+
+  /** The attempt in a span of the element's trace. */
+  private runInTrace(batch: TaskBatch, task: WireTask, trace: Context): Promise<ChainOutput> {
+    const attributes = (): Attributes => ({ 'rivulet.worker': this.id, 'rivulet.pool': this.subjects.pool, 'rivulet.segment': batch.pipeline, 'rivulet.task.seq': task.seq, 'rivulet.task.attempt': task.attempt });
+    return runInSpan(`rivulet task ${chainLabel(batch.chain)}`, trace, attributes, () => this.runAttempt(batch, task));
   }
 
   /** Runs the chain; with a batch `timeout`, an attempt that runs longer fails (its late result is never sent). */
