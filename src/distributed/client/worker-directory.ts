@@ -10,7 +10,7 @@
  */
 import { systemScheduler, unrefTimer, type Scheduler } from '../../scheduler';
 import { NoRespondersError, type Bus, type Subscription } from '../../transport/bus';
-import { ProtocolError, readCapacityCredit, readHeartbeat, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
+import { ProtocolError, readCapacityCredit, readHeartbeat, type CapacityCredit, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 
@@ -102,6 +102,35 @@ export class WorkerDirectory {
     return false;
   }
 
+  /**
+   * The room ready workers last announced (capacity credits and heartbeats, less what segments of
+   * this client handed them since): the largest, and the sum. `undefined` while no worker is known.
+   */
+  room(): { largest: number; total: number } | undefined {
+    let largest = 0;
+    let total = 0;
+    let any = false;
+    for (const worker of this.workers.values()) {
+      if (worker.phase !== 'ready') continue;
+      any = true;
+      largest = Math.max(largest, worker.free);
+      total += worker.free;
+    }
+    return any ? { largest, total } : undefined;
+  }
+
+  /** Worker `id` took `count` tasks: its room is that much smaller until it announces it again. */
+  took(id: string, count: number): void {
+    const worker = this.workers.get(id);
+    if (worker !== undefined) worker.free = Math.max(0, worker.free - count);
+  }
+
+  /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual). */
+  probeWorker(id: string): void {
+    const worker = this.workers.get(id);
+    if (worker !== undefined) this.probe(worker);
+  }
+
   /** Messages refused (malformed heartbeats or credits), by kind. */
   get rejected(): RejectionLog['counts'] {
     return this.rejections.counts;
@@ -174,14 +203,16 @@ export class WorkerDirectory {
   }
 
   private onCapacity(data: unknown): void {
-    let worker: string;
+    let credit: CapacityCredit;
     try {
-      worker = readCapacityCredit(data).worker;
+      credit = readCapacityCredit(data);
     } catch (error) {
       this.rejections.recordRefusal(error);
       return;
     }
-    this.announceCapacity(worker);
+    const known = this.workers.get(credit.worker);
+    if (known !== undefined) known.free = credit.free;
+    this.announceCapacity(credit.worker);
   }
 
   private announceCapacity(worker: string): void {

@@ -52,7 +52,7 @@ export interface WorkerOptions extends NatsConnectionOptions {
   tasks?: string | string[];
   /** Tasks run at once (default 1). */
   concurrency?: number;
-  /** Tasks it takes beyond its free slots, to hide a round trip (default 0: it takes only what it can start). */
+  /** Tasks it takes beyond its free slots, so that the next one is there when one ends (default: `concurrency`). */
   prefetch?: number;
   /** Milliseconds `drain()` waits for running tasks and for the bus to flush before it gives up (default 30 000). */
   drainTimeout?: number;
@@ -121,7 +121,7 @@ export class Worker {
     this.id = options.id ?? newWorkerId();
     if (!isWorkerId(this.id)) throw new ArgumentRangeError('id', 'one literal subject token of letters, digits, - and _ (at most 64)', this.id);
     this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
-    this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? 0);
+    this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? this.concurrency);
     this.drainTimeout = requirePositiveInteger('drainTimeout', options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
     this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
