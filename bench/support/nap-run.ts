@@ -13,6 +13,8 @@ export interface NapRun {
   duplicated: number;
   outOfOrder: number;
   failed: number;
+  /** Deliveries before `stopAt` (all of them without one). */
+  deliveredInTime: number;
 }
 
 export interface NapRunOptions {
@@ -35,6 +37,7 @@ export async function runNaps(client: Client, options: NapRunOptions): Promise<N
   const started = performance.now();
   let lastDelivery = started;
   let maxGapMs = 0;
+  let deliveredInTime = 0;
   source
     .scatter({ client })
     .map(nap)
@@ -47,6 +50,7 @@ export async function runNaps(client: Client, options: NapRunOptions): Promise<N
       if (id < last) outOfOrder++;
       last = id;
       counts[id]++;
+      if (Date.now() < (options.stopAt ?? Infinity)) deliveredInTime++;
     });
   let emitted = 0;
   const emitting = (async () => {
@@ -65,7 +69,7 @@ export async function runNaps(client: Client, options: NapRunOptions): Promise<N
     if (counts[id] === 0) lost++;
     else duplicated += counts[id] - 1;
   }
-  return { elements: emitted, totalMs, maxGapMs, lost, duplicated, outOfOrder, failed };
+  return { elements: emitted, totalMs, maxGapMs, lost, duplicated, outOfOrder, failed, deliveredInTime };
 }
 
 export function describeRun(name: string, run: NapRun): string {

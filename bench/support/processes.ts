@@ -1,5 +1,5 @@
 /** Process helpers shared by the pool benchmarks: real `rivulet worker` processes, bounded waits. */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Client } from '../../src';
 import { startWorkerProcess, workerReady } from '../../test/support/worker-process';
@@ -66,4 +66,19 @@ export async function waitForWorkers(client: Client, count: number, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`only ${client.workers().length} of ${count} workers announced themselves`);
     await sleep(20);
   }
+}
+
+/** Runs a TypeScript file of this project in its own Node process; resolves with its stdout once it exited 0 (killed after `timeoutMs`). */
+export function runScript(file: string, args: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', file, ...args], { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${path.basename(file)} ended with ${code ?? signal}:\n${output}`));
+    });
+  });
 }

@@ -7,12 +7,14 @@ import { integerOption, parseCommandArgs, requireOptions } from './usage';
 
 const COMMAND = 'rivulet worker';
 export const WORKER_USAGE =
-  `usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--pool P] [--prefix X] [--heartbeat MS] ${NATS_USAGE} ${SECRET_USAGE}`;
+  `usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--prefetch N] [--pool P] [--prefix X] [--heartbeat MS] ${NATS_USAGE} ${SECRET_USAGE}`;
 
 export interface WorkerCommand extends NatsConnectionOptions {
   servers: string[];
   tasks: string[];
   concurrency: number;
+  /** Tasks it holds beyond those it runs (default: its concurrency). */
+  prefetch?: number;
   pool?: string;
   prefix?: string;
   heartbeatInterval?: number;
@@ -20,10 +22,11 @@ export interface WorkerCommand extends NatsConnectionOptions {
 }
 
 export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerCommand {
-  const { tasks, concurrency, pool, prefix, heartbeat, 'secret-file': secretFile, ...flags } = parseCommandArgs(COMMAND, WORKER_USAGE, argv, {
+  const { tasks, concurrency, prefetch, pool, prefix, heartbeat, 'secret-file': secretFile, ...flags } = parseCommandArgs(COMMAND, WORKER_USAGE, argv, {
     ...NATS_FLAGS,
     tasks: { type: 'string', multiple: true },
     concurrency: { type: 'string' },
+    prefetch: { type: 'string' },
     pool: { type: 'string' },
     prefix: { type: 'string' },
     heartbeat: { type: 'string' },
@@ -36,6 +39,7 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     servers: servers as string[],
     tasks: tasks as string[],
     concurrency: integerOption(COMMAND, WORKER_USAGE, 'concurrency', concurrency, 1) ?? 1,
+    prefetch: integerOption(COMMAND, WORKER_USAGE, 'prefetch', prefetch, 0),
     pool,
     prefix,
     heartbeatInterval: integerOption(COMMAND, WORKER_USAGE, 'heartbeat', heartbeat, 1),

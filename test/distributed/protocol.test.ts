@@ -80,6 +80,8 @@ describe('distributed protocol', () => {
       prefix: 'x',
       heartbeatInterval: undefined,
     });
+    expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--prefetch', '0'], {})).toMatchObject({ prefetch: 0 });
+    expect(() => parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--prefetch=-1'], {})).toThrow('--prefetch must be an integer >= 0');
     expect(() => parseWorkerArgs(['--tasks', 't.js'], {})).toThrow('usage: rivulet worker');
   });
 
