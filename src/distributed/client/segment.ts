@@ -254,10 +254,10 @@ export class Segment implements DirectoryListener {
   private sendReady(): void {
     const bus = this.options.bus();
     if (this.parked || bus === undefined || bus.status === 'closed' || this.ready.length === 0) return;
-    const budget = this.sendBudget();
+    let budget = this.sendBudget();
     let kept = 0;
     for (const entry of this.ready) {
-      if (this.outgoingCount >= budget || !this.maySend(entry)) {
+      if (budget <= 0 || !this.maySend(entry)) {
         this.ready[kept++] = entry;
         continue;
       }
@@ -269,6 +269,7 @@ export class Segment implements DirectoryListener {
       if (batch === undefined) this.outgoing.set(entry.chain, (batch = []));
       batch.push(entry);
       this.outgoingCount++;
+      budget--;
     }
     this.ready.length = kept;
     if (this.outgoing.size > 0 && !this.flushScheduled) {
@@ -278,12 +279,17 @@ export class Segment implements DirectoryListener {
   }
 
   /**
-   * Tasks that may go out this turn: the room the pool's workers last announced (at least one, so
-   * that a stale view costs a no-responders answer, not a stall); the rest waits for their capacity.
+   * Tasks that may go out now: no more than the room the pool's workers last announced, nor than
+   * this segment's share of the pool (other segments' tasks wait there too); the rest waits for
+   * capacity. A segment holding nothing sends one anyway: a stale view costs a no-responders
+   * answer, not a stall.
    */
   private sendBudget(): number {
     const room = this.options.directory.room();
-    return room === undefined ? Infinity : Math.max(1, room.total);
+    if (room === undefined) return Infinity;
+    const held = this.entries.size - this.queued.length - this.ready.length - this.retryTimers.size;
+    const budget = Math.min(room.total - this.outgoingCount, room.share - held);
+    return held === 0 ? Math.max(1, budget) : budget;
   }
 
   private maySend(entry: TaskEntry): boolean {

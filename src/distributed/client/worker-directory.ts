@@ -30,6 +30,12 @@ export interface WorkerInfo {
   tasks: Readonly<Record<string, string>>;
 }
 
+export interface PoolRoom {
+  readonly largest: number;
+  readonly total: number;
+  readonly share: number;
+}
+
 export interface DirectoryListener {
   /** A worker can take tasks (a first or an additional one). */
   workerJoined(id: string): void;
@@ -52,6 +58,10 @@ const SWEEP_INTERVAL = 250;
 export const MAX_KNOWN_WORKERS = 512;
 
 interface Known extends WorkerInfo {
+  /** Tasks it holds at most: its capacity plus its prefetch. */
+  room: number;
+  /** Segments it took tasks from during its last heartbeat interval. */
+  pipelines: number;
   interval: number;
   /** Scheduler time of its last heartbeat. */
   heardAt: number;
@@ -89,7 +99,7 @@ export class WorkerDirectory {
   }
 
   list(): WorkerInfo[] {
-    return [...this.workers.values()].map(({ interval, heardAt, probing, ...info }) => ({ ...info }));
+    return [...this.workers.values()].map(({ room, pipelines, interval, heardAt, probing, ...info }) => ({ ...info }));
   }
 
   get size(): number {
@@ -104,19 +114,25 @@ export class WorkerDirectory {
 
   /**
    * The room ready workers last announced (capacity credits and heartbeats, less what segments of
-   * this client handed them since): the largest, and the sum. `undefined` while no worker is known.
+   * this client handed them since): the largest and the sum; and `share`, the part of the pool's
+   * whole room one segment may hold when as many segments as the busiest worker served share it.
+   * `undefined` while no worker is known.
    */
-  room(): { largest: number; total: number } | undefined {
+  room(): PoolRoom | undefined {
     let largest = 0;
     let total = 0;
+    let whole = 0;
+    let pipelines = 1;
     let any = false;
     for (const worker of this.workers.values()) {
       if (worker.phase !== 'ready') continue;
       any = true;
       largest = Math.max(largest, worker.free);
       total += worker.free;
+      whole += worker.room;
+      pipelines = Math.max(pipelines, worker.pipelines);
     }
-    return any ? { largest, total } : undefined;
+    return any ? { largest, total, share: Math.ceil(whole / pipelines) } : undefined;
   }
 
   /** Worker `id` took `count` tasks: its room is that much smaller until it announces it again. */
@@ -189,6 +205,8 @@ export class WorkerDirectory {
       capacity: beat.capacity,
       inFlight: beat.inFlight,
       free: beat.free ?? 0,
+      room: beat.capacity + (beat.prefetch ?? 0),
+      pipelines: beat.pipelines ?? 0,
       done: beat.done,
       failed: beat.failed,
       lastHeartbeat: Date.now(),

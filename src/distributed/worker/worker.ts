@@ -109,6 +109,8 @@ export class Worker {
   private membership: PoolMembership | undefined = undefined;
   private timer: NodeJS.Timeout | undefined = undefined;
   private readonly outbox = new Map<string, WireResult[]>();
+  /** Segments it took tasks from since the last heartbeat. */
+  private servedPipelines = new Set<string>();
   private flushScheduled = false;
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined = undefined;
@@ -248,6 +250,7 @@ export class Worker {
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
     for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i] });
+    if (taken > 0) this.servedPipelines.add(batch.pipeline);
     const refused = batch.tasks.slice(taken).map((task) => task.seq);
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
@@ -417,8 +420,11 @@ export class Worker {
       rejected: this.rejected(),
       tasks: registeredTasks(),
       free: this.room,
+      prefetch: this.prefetch,
+      pipelines: this.servedPipelines.size,
       ...(this.auth === undefined ? {} : { authRefused: this.authRefusals }),
     };
+    this.servedPipelines = new Set();
     this.bus.publish(this.subjects.heartbeat, beat);
   }
 }

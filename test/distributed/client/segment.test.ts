@@ -55,8 +55,9 @@ class HandDrivenWorker {
     this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: 1 } satisfies CapacityCredit);
   }
 
-  heartbeat(interval: number, free = 1): void {
-    const beat: Heartbeat = { v: PROTOCOL_VERSION, id: this.id, pool: this.subjects.pool, capacity: 1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval, tasks: { inc: 'v1' }, free };
+  /** `room`: free room, prefetch and the segments it served last interval. */
+  heartbeat(interval: number, room: Pick<Heartbeat, 'free' | 'prefetch' | 'pipelines'> = { free: 1 }): void {
+    const beat: Heartbeat = { v: PROTOCOL_VERSION, id: this.id, pool: this.subjects.pool, capacity: 1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval, tasks: { inc: 'v1' }, ...room };
     this.bus.publish(this.subjects.heartbeat, beat);
   }
 
@@ -301,7 +302,7 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
 
   test('no batch is larger than the room the workers announced; the rest goes out as capacity credits arrive', async () => {
     const dispatch = segment();
-    worker.heartbeat(1000, 1);
+    worker.heartbeat(1000, { free: 1, prefetch: 2 });
     worker.join();
     const chained = chain();
     for (let i = 0; i < 3; i++) dispatch.submit(i, chained);
@@ -371,6 +372,29 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     worker.succeed(0, 1);
     expect(output.values).toEqual(['r0']);
     expect(dispatch.duplicates).toBe(1);
+  });
+
+  test("with two segments on the pool (workers' heartbeats say so), a segment holds no more than half the pool's room", async () => {
+    const dispatch = segment();
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    for (const member of [worker, other]) {
+      member.heartbeat(1000, { free: 1, prefetch: 1, pipelines: 2 });
+      member.join();
+    }
+    const chained = chain();
+    for (let i = 0; i < 4; i++) dispatch.submit(i, chained);
+    await settle();
+    expect([...worker.sent(), ...other.sent()]).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    worker.ack();
+    await settle();
+    worker.succeed(0, 0);
+    worker.join();
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[2, 0]]);
   });
 
   test('once acknowledgements came fast, a batch unacknowledged for 200 ms (not the whole acceptTimeout) is sent again (virtual time)', async () => {
