@@ -1,5 +1,5 @@
 /** The benchmark's task, registered for the client and for every worker. */
-import { task } from '../../src';
+import { task } from '../../src/distributed/tasks';
 
 export const inc = task('bench.inc', (x: number) => x + 1);
 

@@ -104,8 +104,8 @@ const ACK_TIMEOUT_FACTOR = 10;
 /** ...but never less than this (ms): a short stall of the worker's event loop is no loss. */
 const MIN_ACK_TIMEOUT = 200;
 /** An accepted task older than this many running means (plus the margin, ms) gets its worker probed. */
-const OVERDUE_FACTOR = 4;
-const OVERDUE_MARGIN = 50;
+const OVERDUE_FACTOR = 3;
+const OVERDUE_MARGIN = 20;
 
 export class Segment implements DirectoryListener {
   readonly id: string;
@@ -485,12 +485,20 @@ export class Segment implements DirectoryListener {
    * its worker is asked whether it is still there, and if its connection is gone, it is lost now.
    */
   private probeOverdue(now: number): void {
-    const usual = this.taskTimes.value;
-    if (usual === undefined) return;
-    const overdue = OVERDUE_FACTOR * usual + OVERDUE_MARGIN;
     const holders = new Set<string>();
-    for (const entry of this.entries.values()) if (entry.stage === 'accepted' && entry.worker !== undefined && now - entry.sentAt > overdue) holders.add(entry.worker);
+    for (const entry of this.entries.values()) if (this.overdue(entry, now)) holders.add(entry.worker as string);
     for (const worker of holders) this.options.directory.probeWorker(worker);
+  }
+
+  private overdue(entry: TaskEntry, now: number): boolean {
+    const usual = this.taskTimes.value;
+    return usual !== undefined && entry.stage === 'accepted' && entry.worker !== undefined && now - entry.sentAt > OVERDUE_FACTOR * usual + OVERDUE_MARGIN;
+  }
+
+  /** Results keep coming while the next one to deliver does not: its worker is probed without waiting for the sweep. */
+  private probeHeadOfLine(): void {
+    const head = this.options.ordered ? this.entries.get(this.nextDelivery) : undefined;
+    if (head !== undefined && this.overdue(head, this.scheduler.now())) this.options.directory.probeWorker(head.worker as string);
   }
 
   busReconnected(): void {
@@ -516,6 +524,7 @@ export class Segment implements DirectoryListener {
     }
     for (const result of results) this.complete(result);
     this.deliverReady();
+    this.probeHeadOfLine();
     this.sendReady();
   };
 

@@ -54,6 +54,8 @@ const MISSED_HEARTBEATS = 3;
 /** A heartbeat this late (in intervals) gets the worker probed. */
 const PROBE_AFTER = 1.25;
 const SWEEP_INTERVAL = 250;
+/** Probes a segment asks for go to one worker at most this often (ms): a long task is no reason to ping all the time. */
+const PROBE_SPACING = 100;
 /** Workers it keeps track of: a flood of heartbeats with made-up ids cannot grow it further. */
 export const MAX_KNOWN_WORKERS = 512;
 
@@ -66,6 +68,8 @@ interface Known extends WorkerInfo {
   /** Scheduler time of its last heartbeat. */
   heardAt: number;
   probing: boolean;
+  /** Scheduler time of the last probe a segment asked for. */
+  probedAt: number;
 }
 
 export class WorkerDirectory {
@@ -99,7 +103,7 @@ export class WorkerDirectory {
   }
 
   list(): WorkerInfo[] {
-    return [...this.workers.values()].map(({ room, pipelines, interval, heardAt, probing, ...info }) => ({ ...info }));
+    return [...this.workers.values()].map(({ room, pipelines, interval, heardAt, probing, probedAt, ...info }) => ({ ...info }));
   }
 
   get size(): number {
@@ -141,10 +145,13 @@ export class WorkerDirectory {
     if (worker !== undefined) worker.free = Math.max(0, worker.free - count);
   }
 
-  /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual). */
+  /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual), at most once per `PROBE_SPACING`. */
   probeWorker(id: string): void {
     const worker = this.workers.get(id);
-    if (worker !== undefined) this.probe(worker);
+    const now = this.scheduler.now();
+    if (worker === undefined || now - worker.probedAt < PROBE_SPACING) return;
+    worker.probedAt = now;
+    this.probe(worker);
   }
 
   /** Messages refused (malformed heartbeats or credits), by kind. */
@@ -215,6 +222,7 @@ export class WorkerDirectory {
       interval: beat.interval,
       heardAt: this.scheduler.now(),
       probing: false,
+      probedAt: known?.probedAt ?? -Infinity,
     });
     if (!wasReady && beat.phase === 'ready') for (const listener of this.listeners) listener.workerJoined(beat.id);
     if (beat.phase === 'ready' && (beat.free ?? 0) > 0) this.announceCapacity(beat.id);

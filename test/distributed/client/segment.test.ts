@@ -435,6 +435,34 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(output.values).toEqual(['r0', 'r1']);
   });
 
+  test('while later results arrive, an overdue head of the line gets its worker probed at once, before the next sweep (virtual time)', async () => {
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    for (const member of [worker, other]) member.heartbeat(1000);
+    const dispatch = await firstSent();
+    worker.ack();
+    scheduler.advance(20);
+    worker.succeed(0, 0);
+    worker.join();
+    worker.credit();
+    dispatch.submit(1, chain());
+    await settle();
+    other.join();
+    dispatch.submit(2, chain());
+    await settle();
+    worker.ack();
+    other.ack();
+    await settle();
+    worker.leave();
+    other.join();
+    scheduler.advance(SWEEP - 100);
+    other.succeed(2, 0, ['r2'], other.deliveries[0]);
+    await settle();
+    expect(other.sent()).toEqual([[1, 1]]);
+    other.ack();
+    other.succeed(1, 1);
+    expect(output.values).toEqual(['r0', 'r1', 'r2']);
+  });
+
   test('a batch no worker acknowledged within acceptTimeout counts as lost and is sent again (virtual time)', async () => {
     const dispatch = segment();
     worker.join();
