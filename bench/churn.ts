@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '../src';
 import { NatsServer } from '../test/support/nats-server';
 import { describeRun, runNaps, type NapRun } from './support/nap-run';
-import { sleep, waitForWorkers, WorkerProcesses } from './support/processes';
+import { exitWithOutcome, sleep, waitForWorkers, WorkerProcesses } from './support/processes';
 
 const WORKERS = 3;
 const BUFFER = 16;
@@ -86,10 +86,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    console.error('churn failed:', error);
-    process.exit(1);
-  },
-);
+exitWithOutcome('churn', main);

@@ -15,7 +15,7 @@ import { Client } from '../src';
 import { NatsServer } from '../test/support/nats-server';
 import { formatRate } from './harness';
 import { describeRun, runNaps, type NapRun } from './support/nap-run';
-import { runScript, sleep, waitForWorkers, WorkerProcesses } from './support/processes';
+import { exitWithOutcome, runScript, sleep, waitForWorkers, WorkerProcesses } from './support/processes';
 
 const CLIENT = path.join(__dirname, 'support', 'pool-client.ts');
 const FAIR_WORKERS = 2;
@@ -106,10 +106,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => process.exit(ok ? 0 : 1),
-  (error: unknown) => {
-    console.error('pool benchmark failed:', error);
-    process.exit(1);
-  },
-);
+exitWithOutcome('pool benchmark', main);

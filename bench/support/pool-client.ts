@@ -7,11 +7,11 @@
 import { parseArgs } from 'node:util';
 import { Client } from '../../src';
 import { runNaps } from './nap-run';
-import { sleep, waitForWorkers } from './processes';
+import { exitWithOutcome, sleep, waitForWorkers } from './processes';
 
 const MAX_ELEMENTS = 1_000_000;
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const { values } = parseArgs({
     options: { servers: { type: 'string' }, prefix: { type: 'string' }, buffer: { type: 'string' }, ms: { type: 'string' }, start: { type: 'string' }, seconds: { type: 'string' }, workers: { type: 'string' } },
   });
@@ -25,15 +25,10 @@ async function main(): Promise<void> {
     const ms = Number(values.ms);
     const run = await runNaps(client, { buffer: Number(values.buffer), elements: MAX_ELEMENTS, durationOf: () => ms, timeoutMs: stopAt - Date.now() + 30_000, stopAt });
     console.log(JSON.stringify(run));
+    return true;
   } finally {
     await client.close({ timeout: 2_000 }).catch(() => undefined);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWithOutcome('pool client', main);

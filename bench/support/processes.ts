@@ -82,3 +82,14 @@ export function runScript(file: string, args: string[], timeoutMs: number): Prom
     });
   });
 }
+
+/** Runs a benchmark's `main` and exits 0 when it passed, 1 when it did not or threw. */
+export function exitWithOutcome(name: string, main: () => Promise<boolean>): void {
+  main().then(
+    (ok) => process.exit(ok ? 0 : 1),
+    (error: unknown) => {
+      console.error(`${name} failed:`, error);
+      process.exit(1);
+    },
+  );
+}

@@ -157,6 +157,18 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     return dispatch;
   }
 
+  /** `worker` and `other` heard from; element 0 took 20 ms on `worker`, which joined the queue group again. */
+  async function oneTaskTook20ms(): Promise<{ dispatch: Segment; other: HandDrivenWorker }> {
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    for (const member of [worker, other]) member.heartbeat(1000);
+    const dispatch = await firstSent();
+    worker.ack();
+    scheduler.advance(20);
+    worker.succeed(0, 0);
+    worker.join();
+    return { dispatch, other };
+  }
+
   beforeEach(() => {
     scheduler = new ManualScheduler();
     bus = new InProcessBus({ scheduler });
@@ -414,13 +426,7 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
   });
 
   test('a task held far longer than tasks usually take gets its worker probed; a worker whose connection is gone is lost at once (virtual time)', async () => {
-    const other = new HandDrivenWorker(bus, subjects, 'w2');
-    for (const member of [worker, other]) member.heartbeat(1000);
-    const dispatch = await firstSent();
-    worker.ack();
-    scheduler.advance(20);
-    worker.succeed(0, 0);
-    worker.join();
+    const { dispatch, other } = await oneTaskTook20ms();
     dispatch.submit(1, chain());
     await settle();
     worker.ack();
@@ -436,13 +442,7 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
   });
 
   test('while later results arrive, an overdue head of the line gets its worker probed at once, before the next sweep (virtual time)', async () => {
-    const other = new HandDrivenWorker(bus, subjects, 'w2');
-    for (const member of [worker, other]) member.heartbeat(1000);
-    const dispatch = await firstSent();
-    worker.ack();
-    scheduler.advance(20);
-    worker.succeed(0, 0);
-    worker.join();
+    const { dispatch, other } = await oneTaskTook20ms();
     worker.credit();
     dispatch.submit(1, chain());
     await settle();
