@@ -16,6 +16,7 @@ import type { GatherNode } from '../src/distributed/gather-node';
 import { NatsServer } from '../test/support/nats-server';
 import { startWorkerProcess, workerReady } from '../test/support/worker-process';
 import { inc } from './support/distributed-tasks';
+import { settlesWithin, sleep } from './support/processes';
 
 const TASKS = path.join(__dirname, 'support', 'distributed-tasks.ts');
 const WINDOW = 16;
@@ -158,7 +159,7 @@ class Soak {
     this.stopFaults = true;
     await this.faults;
     this.log(`stopped emitting after ${this.emitted} elements; draining (at most ${DRAIN_TIMEOUT_MS / 1000} s)`);
-    const drained = emitOk && (await withTimeout(source.drain(), DRAIN_TIMEOUT_MS));
+    const drained = emitOk && (await settlesWithin(source.drain(), DRAIN_TIMEOUT_MS));
     clearInterval(progress);
     return this.report(drained, gathered.segment.duplicates);
   }
@@ -177,7 +178,7 @@ class Soak {
             return true;
           },
         );
-        if (!(await withTimeout(settled, STALL_TIMEOUT_MS))) {
+        if (!(await settlesWithin(settled, STALL_TIMEOUT_MS))) {
           this.log(`emit ${id} still pending after ${STALL_TIMEOUT_MS / 1000} s: the pipeline is stuck`);
           return false;
         }
@@ -295,23 +296,8 @@ class Soak {
     for (const child of this.workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     // Tasks the dispatcher queued this turn are sent on the next one: let that happen before the bus closes.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    if (this.client !== undefined) await withTimeout(this.client.close(), 5000);
+    if (this.client !== undefined) await settlesWithin(this.client.close(), 5000);
     await this.server?.stop();
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Whether `promise` settled within `ms`. */
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

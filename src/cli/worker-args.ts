@@ -7,12 +7,14 @@ import { integerOption, parseCommandArgs, portOption, requireOptions, UsageError
 
 const COMMAND = 'rivulet worker';
 export const WORKER_USAGE =
-  `usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--pool P] [--prefix X] [--heartbeat MS] [--metrics-port P [--metrics-host 127.0.0.1]] ${NATS_USAGE} ${SECRET_USAGE}`;
+  `usage: rivulet worker --servers URL --tasks PATH [--concurrency N] [--prefetch N] [--pool P] [--prefix X] [--heartbeat MS] [--metrics-port P [--metrics-host 127.0.0.1]] ${NATS_USAGE} ${SECRET_USAGE}`;
 
 export interface WorkerCommand extends NatsConnectionOptions {
   servers: string[];
   tasks: string[];
   concurrency: number;
+  /** Tasks it holds beyond those it runs (default: its concurrency). */
+  prefetch?: number;
   pool?: string;
   prefix?: string;
   heartbeatInterval?: number;
@@ -23,7 +25,11 @@ export interface WorkerCommand extends NatsConnectionOptions {
 }
 
 const DEFAULT_METRICS_HOST = '127.0.0.1';
-const WORKER_HELP = `Metrics and container probes (HTTP):
+const WORKER_HELP = `Queue:
+  --prefetch N         tasks held waiting beside the running ones (default: the concurrency; 0 takes
+                       only what it can start at once)
+
+Metrics and container probes (HTTP):
   --metrics-port P     serve /metrics (Prometheus text), /healthz (200 while the process runs) and
                        /readyz (200 while connected and in the pool, 503 while disconnected or draining)
   --metrics-host H     address to listen on (default 127.0.0.1; 0.0.0.0 to be scraped from outside a container)
@@ -31,10 +37,11 @@ const WORKER_HELP = `Metrics and container probes (HTTP):
 ${NATS_HELP}`;
 
 export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerCommand {
-  const { tasks, concurrency, pool, prefix, heartbeat, 'metrics-port': metricsPort, 'metrics-host': metricsHost, 'secret-file': secretFile, ...flags } = parseCommandArgs(COMMAND, WORKER_USAGE, argv, {
+  const { tasks, concurrency, prefetch, pool, prefix, heartbeat, 'metrics-port': metricsPort, 'metrics-host': metricsHost, 'secret-file': secretFile, ...flags } = parseCommandArgs(COMMAND, WORKER_USAGE, argv, {
     ...NATS_FLAGS,
     tasks: { type: 'string', multiple: true },
     concurrency: { type: 'string' },
+    prefetch: { type: 'string' },
     pool: { type: 'string' },
     prefix: { type: 'string' },
     heartbeat: { type: 'string' },
@@ -50,6 +57,7 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     servers: servers as string[],
     tasks: tasks as string[],
     concurrency: integerOption(COMMAND, WORKER_USAGE, 'concurrency', concurrency, 1) ?? 1,
+    prefetch: integerOption(COMMAND, WORKER_USAGE, 'prefetch', prefetch, 0),
     pool,
     prefix,
     heartbeatInterval: integerOption(COMMAND, WORKER_USAGE, 'heartbeat', heartbeat, 1),

@@ -122,6 +122,10 @@ export interface Heartbeat {
   readonly tasks?: Readonly<Record<string, string>>;
   /** Tasks it can take now (free slots plus prefetch not taken): a capacity credit too. */
   readonly free?: number;
+  /** Tasks it holds beyond its running ones at most: its room is `capacity + prefetch`. */
+  readonly prefetch?: number;
+  /** Segments (pipelines) it took tasks from since its last heartbeat: clients share the pool's room among that many. */
+  readonly pipelines?: number;
   /** With a cluster secret: messages it refused as unauthenticated, altered, stale or replayed. */
   readonly authRefused?: Readonly<Record<AuthRefusal, number>>;
 }
@@ -191,7 +195,7 @@ export function readResultBatch(value: unknown): ResultBatch {
 }
 
 /** Bounds a heartbeat must keep: a forged one cannot park tasks for an hour or claim a billion slots. */
-export const HEARTBEAT_LIMITS = { capacity: 100_000, interval: 60_000, tasks: 1_000, taskName: 128, version: 64, pool: 128 } as const;
+export const HEARTBEAT_LIMITS = { capacity: 100_000, pipelines: 10_000, interval: 60_000, tasks: 1_000, taskName: 128, version: 64, pool: 128 } as const;
 
 /** One literal NATS token (no '.', '*', '>'), as worker ids appear in subjects. */
 const WORKER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -218,6 +222,8 @@ export function readHeartbeat(value: unknown): Heartbeat {
   if (!counts.every((n) => isCount(n)) || !isCount(beat.capacity, HEARTBEAT_LIMITS.capacity) || beat.capacity === 0) throw new ProtocolError('malformed heartbeat: bad counts');
   if (!isCount(beat.interval, HEARTBEAT_LIMITS.interval) || beat.interval === 0) throw new ProtocolError('malformed heartbeat: bad interval');
   if (beat.free !== undefined && !isCount(beat.free)) throw new ProtocolError('malformed heartbeat: bad free');
+  if (beat.prefetch !== undefined && !isCount(beat.prefetch, HEARTBEAT_LIMITS.capacity)) throw new ProtocolError('malformed heartbeat: bad prefetch');
+  if (beat.pipelines !== undefined && !isCount(beat.pipelines, HEARTBEAT_LIMITS.pipelines)) throw new ProtocolError('malformed heartbeat: bad pipelines');
   if (!isTaskList(beat.tasks)) throw new ProtocolError('malformed heartbeat: bad task list');
   if (beat.phase !== 'ready' && beat.phase !== 'draining' && beat.phase !== 'stopped') throw new ProtocolError('malformed heartbeat: bad phase');
   return beat as unknown as Heartbeat;

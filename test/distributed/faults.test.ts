@@ -102,13 +102,13 @@ describe('worker faults over NATS (real nats-server, real rivulet worker process
 
   test('results of a worker that stalled and came back are dropped as duplicates', async () => {
     const prefix = freshPrefix();
-    const staller = worker(prefix, ['--concurrency', '2']);
-    worker(prefix, ['--concurrency', '2']);
+    const staller = worker(prefix, ['--concurrency', '2', '--prefetch', '0']);
+    worker(prefix, ['--concurrency', '2', '--prefetch', '0']);
     const client = await connectedClient(prefix, 2);
     const source = new Stream<number>();
     const gathered = source.scatter({ client }).map(linger).buffer(8).gather() as GatherNode<number>;
     const out = gathered.sinkToList();
-    // One batch of four: the worker that gets it takes two and refuses two, which go to the other.
+    // Four tasks, each worker has room for two: a batch of two to each.
     for (let i = 0; i < 4; i++) expect(source.emit(i)).toBeUndefined();
     await waitFor(() => client.workers().every((info) => info.inFlight === 2), 5000, 'both workers to run two tasks');
     staller.kill('SIGSTOP');

@@ -65,6 +65,12 @@ describe('distributed protocol', () => {
     expect(results.flatMap((batch) => batch.results)).toHaveLength(3);
   });
 
+  test('a worker holds as many tasks beyond its running ones as it runs at once (prefetch defaults to its concurrency)', () => {
+    const bus = new InProcessBus();
+    expect(new Worker({ bus, concurrency: 3 })).toMatchObject({ prefetch: 3, room: 6 });
+    expect(new Worker({ bus, concurrency: 3, prefetch: 0 })).toMatchObject({ prefetch: 0, room: 3 });
+  });
+
   test('rivulet worker arguments', () => {
     expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--concurrency', '4', '--pool', 'gpu', '--prefix', 'x'], {})).toEqual({
       servers: ['nats://h:1'],
@@ -74,6 +80,8 @@ describe('distributed protocol', () => {
       prefix: 'x',
       heartbeatInterval: undefined,
     });
+    expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--prefetch', '0'], {})).toMatchObject({ prefetch: 0 });
+    expect(() => parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--prefetch=-1'], {})).toThrow('--prefetch must be an integer >= 0');
     expect(() => parseWorkerArgs(['--tasks', 't.js'], {})).toThrow('usage: rivulet worker');
   });
 

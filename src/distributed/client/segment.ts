@@ -17,11 +17,12 @@ import { ClientClosingError, PipelineError } from '../../errors';
 import { reportInspection } from '../../actors/inspection';
 import { systemScheduler, type Scheduler } from '../../scheduler';
 import type { Emitted } from '../../stream';
-import { NoRespondersError, type Bus, type Message, type Subscription } from '../../transport/bus';
+import { NoRespondersError, RequestTimeoutError, type Bus, type Message, type Subscription } from '../../transport/bus';
 import { EncodeError } from '../../transport/codec';
 import { CalmingReport } from '../../util/calming-report';
 import { Fifo } from '../../util/fifo';
 import { OnceLog } from '../../util/once-log';
+import { RunningMean } from '../../util/running-mean';
 import type { CompiledChain } from '../compiled-chain';
 import { chainLabel, describeFailure, PROTOCOL_VERSION, readCreditGrant, readResultBatch, readTaskAck, type CreditGrant, type TaskAck, type TaskBatch, type TaskFailure, type WireResult, type WireTask } from '../protocol';
 import { RejectionLog } from '../rejection-log';
@@ -102,6 +103,14 @@ export interface SegmentOptions {
 
 type CreditLevel = 'available' | 'exhausted';
 
+/** An acknowledgement may take this many times the running mean before its batch counts as lost... */
+const ACK_TIMEOUT_FACTOR = 10;
+/** ...but never less than this (ms): a short stall of the worker's event loop is no loss. */
+const MIN_ACK_TIMEOUT = 200;
+/** An accepted task older than this many running means (plus the margin, ms) gets its worker probed. */
+const OVERDUE_FACTOR = 3;
+const OVERDUE_MARGIN = 20;
+
 export class Segment implements DirectoryListener {
   readonly id: string;
   /** Results dropped because their element was already settled or the attempt is stale. */
@@ -124,10 +133,16 @@ export class Segment implements DirectoryListener {
   /** Entries holding a credit and waiting to be sent, in sequence order. */
   private readonly ready: TaskEntry[] = [];
   private readonly outgoing = new Map<CompiledChain, TaskEntry[]>();
+  private outgoingCount = 0;
   private flushScheduled = false;
   private sequentialBusy = false;
   /** No worker had room for the last tasks: nothing is sent until a capacity credit arrives. */
   private parked = false;
+  /** Capacity credits heard so far: a batch refused or unanswered by the pool is sent again at once if one came while it was out. */
+  private capacityHeard = 0;
+  /** Time from send to result, and from send to acknowledgement (scheduler ms). */
+  private readonly taskTimes = new RunningMean();
+  private readonly ackTimes = new RunningMean();
   private missing: string | undefined = undefined;
   /** Workers that refused a chain of this segment for lacking a task: their capacity does not help it. */
   private readonly incapable = new Set<string>();
@@ -249,9 +264,10 @@ export class Segment implements DirectoryListener {
   private sendReady(): void {
     const bus = this.options.bus();
     if (this.parked || bus === undefined || bus.status === 'closed' || this.ready.length === 0) return;
+    let budget = this.sendBudget();
     let kept = 0;
     for (const entry of this.ready) {
-      if (!this.maySend(entry)) {
+      if (budget <= 0 || !this.maySend(entry)) {
         this.ready[kept++] = entry;
         continue;
       }
@@ -263,12 +279,28 @@ export class Segment implements DirectoryListener {
       let batch = this.outgoing.get(entry.chain);
       if (batch === undefined) this.outgoing.set(entry.chain, (batch = []));
       batch.push(entry);
+      this.outgoingCount++;
+      budget--;
     }
     this.ready.length = kept;
     if (this.outgoing.size > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flush);
     }
+  }
+
+  /**
+   * Tasks that may go out now: no more than the room the pool's workers last announced, nor than
+   * this segment's share of the pool (other segments' tasks wait there too); the rest waits for
+   * capacity. A segment holding nothing sends one anyway: a stale view costs a no-responders
+   * answer, not a stall.
+   */
+  private sendBudget(): number {
+    const room = this.options.directory.room();
+    if (room === undefined) return Infinity;
+    const held = this.entries.size - this.queued.length - this.ready.length - this.retryTimers.size;
+    const budget = Math.min(room.total - this.outgoingCount, room.share - held);
+    return held === 0 ? Math.max(1, budget) : budget;
   }
 
   private maySend(entry: TaskEntry): boolean {
@@ -289,9 +321,12 @@ export class Segment implements DirectoryListener {
     const bus = this.options.bus();
     const batches = [...this.outgoing];
     this.outgoing.clear();
+    this.outgoingCount = 0;
+    const size = Math.max(1, this.options.directory.room()?.largest ?? Infinity);
     for (const [chain, entries] of batches) {
       if (bus === undefined || bus.status === 'closed') this.requeue(entries, false);
-      else this.sendBatch(bus, chain, entries);
+      // No batch larger than a worker's room: the part beyond it would come back refused.
+      else for (let at = 0; at < entries.length; at += size) this.sendBatch(bus, chain, entries.slice(at, at + size));
     }
   };
 
@@ -301,10 +336,31 @@ export class Segment implements DirectoryListener {
     const tasks = entries.map((entry): WireTask => ({ seq: entry.seq, attempt: entry.attempt, value: entry.value, states: chain.currentStates() }));
     const batch: TaskBatch = { v: PROTOCOL_VERSION, pipeline: this.id, reply: this.options.subjects.results(this.id), chain: chain.steps, tasks, ...(timeout === undefined ? {} : { timeout }) };
     const attempts = entries.map((entry) => entry.attempt);
-    bus.request(this.options.subjects.tasks, batch, { timeout: this.options.acceptTimeout, headers: traceHeaders(entries) }).then(
-      (data) => this.onAck(entries, attempts, data),
-      (error: unknown) => this.unsent(bus, chain, entries, attempts, error),
+    const sentAt = this.scheduler.now();
+    const heard = this.capacityHeard;
+    const ackTimeout = this.ackTimeout();
+    bus.request(this.options.subjects.tasks, batch, { timeout: ackTimeout, headers: traceHeaders(entries) }).then(
+      (data) => {
+        this.ackTimes.add(this.scheduler.now() - sentAt);
+        this.onAck(entries, attempts, data, heard);
+      },
+      (error: unknown) => {
+        // A late acknowledgement is never seen: count the timeout itself, so that a slow pool lengthens it.
+        if (error instanceof RequestTimeoutError) this.ackTimes.add(ackTimeout);
+        this.unsent(bus, chain, entries, attempts, error, heard);
+      },
     );
+  }
+
+  /** How long a batch may go unacknowledged: a multiple of the usual time, within the configured bound. */
+  private ackTimeout(): number {
+    const usual = this.ackTimes.value;
+    return usual === undefined ? this.options.acceptTimeout : Math.min(this.options.acceptTimeout, Math.max(MIN_ACK_TIMEOUT, ACK_TIMEOUT_FACTOR * usual));
+  }
+
+  /** Tasks no worker took wait for a capacity credit, unless one arrived while they were out. */
+  private waitForRoom(entries: readonly TaskEntry[], heard: number): void {
+    this.requeue(entries, this.capacityHeard === heard);
   }
 
   /** Entries of a send that are still waiting for its answer (no result came, no later send). */
@@ -312,7 +368,7 @@ export class Segment implements DirectoryListener {
     return entries.filter((entry, i) => entry.stage === 'sent' && entry.attempt === attempts[i] && this.entries.get(entry.seq) === entry);
   }
 
-  private onAck(entries: TaskEntry[], attempts: number[], data: unknown): void {
+  private onAck(entries: TaskEntry[], attempts: number[], data: unknown, heard: number): void {
     const live = this.stillSent(entries, attempts);
     let ack: TaskAck;
     try {
@@ -332,20 +388,25 @@ export class Segment implements DirectoryListener {
         entry.worker = ack.worker;
       }
     }
+    this.options.directory.took(ack.worker, live.length - again.length);
     if (again.length === 0) return;
     if (ack.reason === 'missing-task') {
       this.incapable.add(ack.worker);
       if (ack.detail !== undefined) this.notes.log(`refused:${ack.worker}`, `rivulet ${this.output}: ${ack.detail}; its tasks go to other workers`);
     }
-    // Wait for a worker with room (and, after a missing-task refusal, one that did not refuse).
-    this.requeue(again, true);
+    // A busy worker took what it had room for: the rest goes to the queue group again at once,
+    // where another member may have room. Otherwise wait for a worker with room (and, after a
+    // missing-task refusal, one that did not refuse).
+    if (ack.reason === 'busy') this.requeue(again, false);
+    else this.waitForRoom(again, heard);
   }
 
-  private unsent(bus: Bus, chain: CompiledChain, entries: TaskEntry[], attempts: number[], error: unknown): void {
+  private unsent(bus: Bus, chain: CompiledChain, entries: TaskEntry[], attempts: number[], error: unknown, heard: number): void {
     const live = this.stillSent(entries, attempts);
     if (live.length === 0) return;
     if (!(error instanceof EncodeError)) {
-      this.requeue(live, error instanceof NoRespondersError);
+      if (error instanceof NoRespondersError) this.waitForRoom(live, heard);
+      else this.requeue(live, false);
       return;
     }
     if (live.length > 1) {
@@ -416,6 +477,7 @@ export class Segment implements DirectoryListener {
 
   capacity(worker: string): void {
     if (this.incapable.has(worker)) return;
+    this.capacityHeard++;
     if (this.parked) {
       this.parked = false;
       this.reportWorkers();
@@ -424,7 +486,31 @@ export class Segment implements DirectoryListener {
   }
 
   leasesDue(now: number): void {
-    if (this.tasksInFlight > 0) this.resendWhere((entry) => entry.stage === 'accepted' && now - entry.sentAt > this.options.lease);
+    if (this.tasksInFlight === 0) return;
+    this.resendWhere((entry) => entry.stage === 'accepted' && now - entry.sentAt > this.options.lease);
+    this.probeOverdue(now);
+  }
+
+  /**
+   * A task held several times longer than tasks usually take may sit on a worker that died (a
+   * SIGKILLed process sends no goodbye, and heartbeats notice it only after an interval or more):
+   * its worker is asked whether it is still there, and if its connection is gone, it is lost now.
+   */
+  private probeOverdue(now: number): void {
+    const holders = new Set<string>();
+    for (const entry of this.entries.values()) if (this.overdue(entry, now)) holders.add(entry.worker as string);
+    for (const worker of holders) this.options.directory.probeWorker(worker);
+  }
+
+  private overdue(entry: TaskEntry, now: number): boolean {
+    const usual = this.taskTimes.value;
+    return usual !== undefined && entry.stage === 'accepted' && entry.worker !== undefined && now - entry.sentAt > OVERDUE_FACTOR * usual + OVERDUE_MARGIN;
+  }
+
+  /** Results keep coming while the next one to deliver does not: its worker is probed without waiting for the sweep. */
+  private probeHeadOfLine(): void {
+    const head = this.options.ordered ? this.entries.get(this.nextDelivery) : undefined;
+    if (head !== undefined && this.overdue(head, this.scheduler.now())) this.options.directory.probeWorker(head.worker as string);
   }
 
   busReconnected(): void {
@@ -451,6 +537,7 @@ export class Segment implements DirectoryListener {
     this.resultsReceived += results.length;
     for (const result of results) this.complete(result);
     this.deliverReady();
+    this.probeHeadOfLine();
     this.sendReady();
   };
 
@@ -464,6 +551,7 @@ export class Segment implements DirectoryListener {
       this.rejections.recordRefusal(new Error(`a result with ${result.values.length} values for a chain that cannot produce that many`));
       return;
     }
+    if (result.attempt === entry.attempt) this.taskTimes.add(this.scheduler.now() - entry.sentAt);
     if (!result.ok && entry.failures < entry.chain.policy.retries) {
       this.retry(entry);
       return;
@@ -614,6 +702,7 @@ export class Segment implements DirectoryListener {
     const entries = [...this.entries.values(), ...drainFifo(this.queued)].sort((a, b) => a.seq - b.seq);
     this.ready.length = 0;
     this.outgoing.clear();
+    this.outgoingCount = 0;
     for (const entry of new Set(entries)) this.settle(entry, undefined);
     this.deliverReady();
   }

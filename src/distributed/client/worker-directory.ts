@@ -10,7 +10,7 @@
  */
 import { systemScheduler, unrefTimer, type Scheduler } from '../../scheduler';
 import { NoRespondersError, type Bus, type Subscription } from '../../transport/bus';
-import { ProtocolError, readCapacityCredit, readHeartbeat, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
+import { ProtocolError, readCapacityCredit, readHeartbeat, type CapacityCredit, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 
@@ -28,6 +28,12 @@ export interface WorkerInfo {
   phase: WorkerPhase;
   /** Tasks it can run: name -> version hash. */
   tasks: Readonly<Record<string, string>>;
+}
+
+export interface PoolRoom {
+  readonly largest: number;
+  readonly total: number;
+  readonly share: number;
 }
 
 export interface DirectoryListener {
@@ -48,14 +54,22 @@ const MISSED_HEARTBEATS = 3;
 /** A heartbeat this late (in intervals) gets the worker probed. */
 const PROBE_AFTER = 1.25;
 const SWEEP_INTERVAL = 250;
+/** Probes a segment asks for go to one worker at most this often (ms): a long task is no reason to ping all the time. */
+const PROBE_SPACING = 100;
 /** Workers it keeps track of: a flood of heartbeats with made-up ids cannot grow it further. */
 export const MAX_KNOWN_WORKERS = 512;
 
 interface Known extends WorkerInfo {
+  /** Tasks it holds at most: its capacity plus its prefetch. */
+  room: number;
+  /** Segments it took tasks from during its last heartbeat interval. */
+  pipelines: number;
   interval: number;
   /** Scheduler time of its last heartbeat. */
   heardAt: number;
   probing: boolean;
+  /** Scheduler time of the last probe a segment asked for. */
+  probedAt: number;
 }
 
 export class WorkerDirectory {
@@ -89,7 +103,7 @@ export class WorkerDirectory {
   }
 
   list(): WorkerInfo[] {
-    return [...this.workers.values()].map(({ interval, heardAt, probing, ...info }) => ({ ...info }));
+    return [...this.workers.values()].map(({ room, pipelines, interval, heardAt, probing, probedAt, ...info }) => ({ ...info }));
   }
 
   get size(): number {
@@ -100,6 +114,44 @@ export class WorkerDirectory {
   get available(): boolean {
     for (const worker of this.workers.values()) if (worker.phase === 'ready') return true;
     return false;
+  }
+
+  /**
+   * The room ready workers last announced (capacity credits and heartbeats, less what segments of
+   * this client handed them since): the largest and the sum; and `share`, the part of the pool's
+   * whole room one segment may hold when as many segments as the busiest worker served share it.
+   * `undefined` while no worker is known.
+   */
+  room(): PoolRoom | undefined {
+    let largest = 0;
+    let total = 0;
+    let whole = 0;
+    let pipelines = 1;
+    let any = false;
+    for (const worker of this.workers.values()) {
+      if (worker.phase !== 'ready') continue;
+      any = true;
+      largest = Math.max(largest, worker.free);
+      total += worker.free;
+      whole += worker.room;
+      pipelines = Math.max(pipelines, worker.pipelines);
+    }
+    return any ? { largest, total, share: Math.ceil(whole / pipelines) } : undefined;
+  }
+
+  /** Worker `id` took `count` tasks: its room is that much smaller until it announces it again. */
+  took(id: string, count: number): void {
+    const worker = this.workers.get(id);
+    if (worker !== undefined) worker.free = Math.max(0, worker.free - count);
+  }
+
+  /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual), at most once per `PROBE_SPACING`. */
+  probeWorker(id: string): void {
+    const worker = this.workers.get(id);
+    const now = this.scheduler.now();
+    if (worker === undefined || now - worker.probedAt < PROBE_SPACING) return;
+    worker.probedAt = now;
+    this.probe(worker);
   }
 
   /** Messages refused (malformed heartbeats or credits), by kind. */
@@ -160,6 +212,8 @@ export class WorkerDirectory {
       capacity: beat.capacity,
       inFlight: beat.inFlight,
       free: beat.free ?? 0,
+      room: beat.capacity + (beat.prefetch ?? 0),
+      pipelines: beat.pipelines ?? 0,
       done: beat.done,
       failed: beat.failed,
       lastHeartbeat: Date.now(),
@@ -168,20 +222,23 @@ export class WorkerDirectory {
       interval: beat.interval,
       heardAt: this.scheduler.now(),
       probing: false,
+      probedAt: known?.probedAt ?? -Infinity,
     });
     if (!wasReady && beat.phase === 'ready') for (const listener of this.listeners) listener.workerJoined(beat.id);
     if (beat.phase === 'ready' && (beat.free ?? 0) > 0) this.announceCapacity(beat.id);
   }
 
   private onCapacity(data: unknown): void {
-    let worker: string;
+    let credit: CapacityCredit;
     try {
-      worker = readCapacityCredit(data).worker;
+      credit = readCapacityCredit(data);
     } catch (error) {
       this.rejections.recordRefusal(error);
       return;
     }
-    this.announceCapacity(worker);
+    const known = this.workers.get(credit.worker);
+    if (known !== undefined) known.free = credit.free;
+    this.announceCapacity(credit.worker);
   }
 
   private announceCapacity(worker: string): void {

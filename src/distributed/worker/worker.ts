@@ -56,7 +56,7 @@ export interface WorkerOptions extends NatsConnectionOptions {
   tasks?: string | string[];
   /** Tasks run at once (default 1). */
   concurrency?: number;
-  /** Tasks it takes beyond its free slots, to hide a round trip (default 0: it takes only what it can start). */
+  /** Tasks it takes beyond its free slots, so that the next one is there when one ends (default: `concurrency`). */
   prefetch?: number;
   /** Milliseconds `drain()` waits for running tasks and for the bus to flush before it gives up (default 30 000). */
   drainTimeout?: number;
@@ -115,6 +115,8 @@ export class Worker implements WorkerView {
   private membership: PoolMembership | undefined = undefined;
   private timer: NodeJS.Timeout | undefined = undefined;
   private readonly outbox = new Map<string, WireResult[]>();
+  /** Segments it took tasks from since the last heartbeat. */
+  private servedPipelines = new Set<string>();
   private flushScheduled = false;
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined = undefined;
@@ -127,7 +129,7 @@ export class Worker implements WorkerView {
     this.id = options.id ?? newWorkerId();
     if (!isWorkerId(this.id)) throw new ArgumentRangeError('id', 'one literal subject token of letters, digits, - and _ (at most 64)', this.id);
     this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
-    this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? 0);
+    this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? this.concurrency);
     this.drainTimeout = requirePositiveInteger('drainTimeout', options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
     this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
@@ -269,6 +271,7 @@ export class Worker implements WorkerView {
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
     for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i], trace: taskTraceContext(message.headers, batch.tasks[i].seq, batch.tasks.length) });
+    if (taken > 0) this.servedPipelines.add(batch.pipeline);
     const refused = batch.tasks.slice(taken).map((task) => task.seq);
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
@@ -444,8 +447,11 @@ export class Worker implements WorkerView {
       rejected: this.rejected(),
       tasks: registeredTasks(),
       free: this.room,
+      prefetch: this.prefetch,
+      pipelines: this.servedPipelines.size,
       ...(this.auth === undefined ? {} : { authRefused: this.authRefusals }),
     };
+    this.servedPipelines = new Set();
     this.bus.publish(this.subjects.heartbeat, beat);
   }
 }

@@ -55,8 +55,9 @@ class HandDrivenWorker {
     this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: 1 } satisfies CapacityCredit);
   }
 
-  heartbeat(interval: number): void {
-    const beat: Heartbeat = { v: PROTOCOL_VERSION, id: this.id, pool: this.subjects.pool, capacity: 1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval, tasks: { inc: 'v1' }, free: 1 };
+  /** `room`: free room, prefetch and the segments it served last interval. */
+  heartbeat(interval: number, room: Pick<Heartbeat, 'free' | 'prefetch' | 'pipelines'> = { free: 1 }): void {
+    const beat: Heartbeat = { v: PROTOCOL_VERSION, id: this.id, pool: this.subjects.pool, capacity: 1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval, tasks: { inc: 'v1' }, ...room };
     this.bus.publish(this.subjects.heartbeat, beat);
   }
 
@@ -145,6 +146,27 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     opened.attach(bus);
     segments.push(opened);
     return opened;
+  }
+
+  /** A segment whose first element went out to `worker`, a member of the queue group. */
+  async function firstSent(): Promise<Segment> {
+    const dispatch = segment();
+    worker.join();
+    dispatch.submit(0, chain());
+    await settle();
+    return dispatch;
+  }
+
+  /** `worker` and `other` heard from; element 0 took 20 ms on `worker`, which joined the queue group again. */
+  async function oneTaskTook20ms(): Promise<{ dispatch: Segment; other: HandDrivenWorker }> {
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    for (const member of [worker, other]) member.heartbeat(1000);
+    const dispatch = await firstSent();
+    worker.ack();
+    scheduler.advance(20);
+    worker.succeed(0, 0);
+    worker.join();
+    return { dispatch, other };
   }
 
   beforeEach(() => {
@@ -251,14 +273,24 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(output.values).toEqual(['r0']);
   });
 
-  test('tasks a busy worker refused wait for a capacity credit, then go out again', async () => {
+  test('tasks a busy worker refused go to the queue group again at once, where another member takes them without waiting for a credit', async () => {
     const dispatch = segment();
     worker.join();
     const chained = chain();
     dispatch.submit(0, chained);
     dispatch.submit(1, chained);
     await settle();
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    other.join();
     worker.ack(worker.last, [1], 'busy');
+    await settle();
+    expect(other.sent()).toEqual([[1, 1]]);
+    expect(dispatch.resent).toBe(1);
+  });
+
+  test('refused tasks with no member left wait for a capacity credit, then go out again', async () => {
+    const dispatch = await firstSent();
+    worker.ack(worker.last, [0], 'busy');
     await settle();
     worker.join();
     await settle();
@@ -266,8 +298,35 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(dispatch.scatterState).toBe('waitingForWorkers');
     worker.credit();
     await settle();
-    expect(worker.sent()).toEqual([[1, 1]]);
-    expect(dispatch.resent).toBe(1);
+    expect(worker.sent()).toEqual([[0, 2]]);
+  });
+
+  test('a capacity credit that arrived while a batch was out is not lost when the batch comes back refused: it goes out again at once', async () => {
+    await firstSent();
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    other.join();
+    other.credit();
+    await settle();
+    worker.ack(worker.last, [0], 'draining');
+    await settle();
+    expect(other.sent()).toEqual([[0, 1]]);
+  });
+
+  test('no batch is larger than the room the workers announced; the rest goes out as capacity credits arrive', async () => {
+    const dispatch = segment();
+    worker.heartbeat(1000, { free: 1, prefetch: 2 });
+    worker.join();
+    const chained = chain();
+    for (let i = 0; i < 3; i++) dispatch.submit(i, chained);
+    await settle();
+    expect(worker.deliveries).toHaveLength(1);
+    expect(worker.sent()).toEqual([[0, 0]]);
+    worker.ack();
+    worker.join();
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[1, 0]]);
+    expect(dispatch.resent).toBe(0);
   });
 
   test('with no member in the queue group (no responders) tasks wait for a capacity credit, not for a member alone', async () => {
@@ -325,6 +384,83 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     worker.succeed(0, 1);
     expect(output.values).toEqual(['r0']);
     expect(dispatch.duplicates).toBe(1);
+  });
+
+  test("with two segments on the pool (workers' heartbeats say so), a segment holds no more than half the pool's room", async () => {
+    const dispatch = segment();
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    for (const member of [worker, other]) {
+      member.heartbeat(1000, { free: 1, prefetch: 1, pipelines: 2 });
+      member.join();
+    }
+    const chained = chain();
+    for (let i = 0; i < 4; i++) dispatch.submit(i, chained);
+    await settle();
+    expect([...worker.sent(), ...other.sent()]).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    worker.ack();
+    await settle();
+    worker.succeed(0, 0);
+    worker.join();
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[2, 0]]);
+  });
+
+  test('once acknowledgements came fast, a batch unacknowledged for 200 ms (not the whole acceptTimeout) is sent again (virtual time)', async () => {
+    const dispatch = await firstSent();
+    worker.ack();
+    worker.succeed(0, 0);
+    worker.join();
+    dispatch.submit(1, chain());
+    await settle();
+    worker.join();
+    scheduler.advance(199);
+    await settle();
+    expect(worker.sent()).toEqual([[1, 0]]);
+    scheduler.advance(1);
+    await settle();
+    expect(worker.sent()).toEqual([[1, 1]]);
+  });
+
+  test('a task held far longer than tasks usually take gets its worker probed; a worker whose connection is gone is lost at once (virtual time)', async () => {
+    const { dispatch, other } = await oneTaskTook20ms();
+    dispatch.submit(1, chain());
+    await settle();
+    worker.ack();
+    await settle();
+    worker.leave();
+    other.join();
+    scheduler.advance(SWEEP - 20);
+    await settle();
+    expect(other.sent()).toEqual([[1, 1]]);
+    other.ack();
+    other.succeed(1, 1);
+    expect(output.values).toEqual(['r0', 'r1']);
+  });
+
+  test('while later results arrive, an overdue head of the line gets its worker probed at once, before the next sweep (virtual time)', async () => {
+    const { dispatch, other } = await oneTaskTook20ms();
+    worker.credit();
+    dispatch.submit(1, chain());
+    await settle();
+    other.join();
+    dispatch.submit(2, chain());
+    await settle();
+    worker.ack();
+    other.ack();
+    await settle();
+    worker.leave();
+    other.join();
+    scheduler.advance(SWEEP - 100);
+    other.succeed(2, 0, ['r2'], other.deliveries[0]);
+    await settle();
+    expect(other.sent()).toEqual([[1, 1]]);
+    other.ack();
+    other.succeed(1, 1);
+    expect(output.values).toEqual(['r0', 'r1', 'r2']);
   });
 
   test('a batch no worker acknowledged within acceptTimeout counts as lost and is sent again (virtual time)', async () => {
