@@ -4,6 +4,7 @@ import type { Stream } from '../stream';
 import { ActorRegistry, pushBounded, type ActorView, type TimelineEntry } from './actors';
 import { countersOf } from './counters';
 import { graphOfMembers, type GraphEdge, type GraphNode } from './graph';
+import { linkViews, type LinkView } from './links';
 import { observeActors, observeFailures } from '../actors/inspection';
 import { MachineCatalogue, type MachineGraph } from './machines';
 import { lifecycleActorId, nodeName } from './names';
@@ -81,6 +82,8 @@ export interface DashboardState {
   progress: Progress;
   throughput: ThroughputHistory;
   errors: ErrorView[];
+  /** The ends of flow-controlled links in the pipelines (credits, unacknowledged messages), by node. */
+  links: LinkView[];
 }
 
 /** One actor as the inspector page shows it: its machine, its last events. */
@@ -132,7 +135,7 @@ interface Totals {
 }
 
 /** Who an actor is: what people call it and the graph node it belongs to. */
-interface Owner {
+export interface Owner {
   name: string;
   node: number;
   /** Seen by the graph only (no inspection event yet): the model describes it itself. */
@@ -163,6 +166,7 @@ export class InspectionModel {
   private readonly throughput: ThroughputHistory = { times: [], emitted: [], done: [], tasks: [], errors: [] };
   private readonly stops: Array<() => void>;
   private owners = new Map<string, Owner>();
+  private links: LinkView[] = [];
   private tasksFinished = 0;
   private latest: DashboardState | undefined = undefined;
   private closed = false;
@@ -217,6 +221,7 @@ export class InspectionModel {
       progress,
       throughput: copyHistory(this.throughput),
       errors: this.errors.map((error) => ({ ...error })),
+      links: this.links,
     };
     return this.latest;
   }
@@ -249,6 +254,7 @@ export class InspectionModel {
     const owners = new Map<string, Owner>();
     const nodes = graph.nodes.map((node) => this.view(node, byId.get(node.id) as Stream<unknown>, time, window, owners));
     for (const node of this.nodeRates.keys()) if (!byId.has(node.id)) this.nodeRates.delete(node);
+    this.links = linkViews(members, nodes, owners);
     linkActors(nodes, owners);
     this.owners = owners;
     return { nodes, edges: graph.edges };

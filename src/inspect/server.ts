@@ -36,6 +36,7 @@ const STATIC_FILES: Record<string, string> = {
   '/status': 'index.html',
   '/inspect': 'inspector.html',
   '/static/dashboard.js': 'dashboard.js',
+  '/static/links.js': 'links.js',
   '/static/inspector.js': 'inspector.js',
   '/static/dashboard.css': 'dashboard.css',
 };

@@ -92,6 +92,11 @@ export class LinkConsumer {
     this.saturation = new Pressure((raised) => this.actor.send({ type: raised ? 'SATURATED' : 'UNSATURATED' }));
   }
 
+  /** The xstate id of the link's actor. */
+  get actorId(): string {
+    return this.actor.id;
+  }
+
   get state(): LinkConsumerState {
     return this.actor.getSnapshot().value as LinkConsumerState;
   }
@@ -197,6 +202,26 @@ export class LinkConsumer {
   /** Messages held: the one the pipeline works on and those queued behind it. */
   get held(): number {
     return (this.current === undefined ? 0 : 1) + this.queue.length - this.queueHead;
+  }
+
+  /** Messages received and not yet acknowledged to their producers: those held, and accepted ones whose acknowledgement waits for its batch. */
+  get unacknowledged(): number {
+    let batched = 0;
+    for (const acked of this.acks.values()) batched += acked.length;
+    return this.held + batched;
+  }
+
+  /** Credits the server may still use: messages it may hand this consumer before it renews. */
+  get freeCredits(): number {
+    return this.membership?.open ?? 0;
+  }
+
+  get credits(): number {
+    return this.options.credits;
+  }
+
+  get queueGroup(): string {
+    return this.options.queue;
   }
 
   /** Busy (`drain()` waits) while the pipeline works on a message; saturated when every credit holds one. */

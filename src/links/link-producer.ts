@@ -99,6 +99,11 @@ export class LinkProducer {
     this.saturation = new Pressure((raised) => this.actor.send({ type: 'CREDITS', available: !raised }));
   }
 
+  /** The xstate id of the link's actor. */
+  get actorId(): string {
+    return this.actor.id;
+  }
+
   get state(): LinkProducerState {
     return this.actor.getSnapshot().value as LinkProducerState;
   }
@@ -111,6 +116,26 @@ export class LinkProducer {
   /** The most elements kept unacknowledged: the credits of the consumers heard from lately. */
   get window(): number {
     return this.consumers.credits;
+  }
+
+  /** Credits free now: the window less the elements unacknowledged; none while the consumers refuse messages. */
+  get availableCredits(): number {
+    return this.blocked ? 0 : Math.max(0, this.consumers.credits - this.unacked.size);
+  }
+
+  /** Consumers heard from lately. */
+  get consumerCount(): number {
+    return this.consumers.size;
+  }
+
+  /** Elements published since the link was built (each counted once, however often it was sent again). */
+  get sent(): number {
+    return this.lastSeq;
+  }
+
+  /** `send` calls waiting for a credit (emits that wait). */
+  get waitingSends(): number {
+    return this.waiting.length;
   }
 
   /** Starts publishing over `bus` (sends before this wait). */

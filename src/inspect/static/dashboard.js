@@ -126,7 +126,8 @@
         const actor = actorsById.get(id);
         return actor === undefined ? id : `${actor.name} (${actor.state})`;
       });
-      group.querySelector('title').textContent = `${node.label}: ${node.kind}\nactors: ${actors.join(', ')}\nclick to inspect`;
+      const link = RivuletLinks.summary(node.id);
+      group.querySelector('title').textContent = `${node.label}: ${node.kind}\n${link ? link + '\n' : ''}actors: ${actors.join(', ')}\nclick to inspect`;
     }
   }
 
@@ -285,6 +286,7 @@
   function render(state) {
     renderProgress(state.progress);
     renderActors(state.actors);
+    RivuletLinks.render(state.links || []);
     renderGraph(state.graph);
     renderWorkers(state.workers);
     renderErrors(state.errors);
