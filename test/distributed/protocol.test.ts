@@ -79,6 +79,10 @@ describe('distributed protocol', () => {
       pool: 'gpu',
       prefix: 'x',
       heartbeatInterval: undefined,
+      prefetch: undefined,
+      secret: undefined,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
     });
     expect(parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--prefetch', '0'], {})).toMatchObject({ prefetch: 0 });
     expect(() => parseWorkerArgs(['--servers', 'nats://h:1', '--tasks', 't.js', '--prefetch=-1'], {})).toThrow('--prefetch must be an integer >= 0');
