@@ -2,46 +2,25 @@
  * Worker actors of other processes in the inspector: a real nats-server, a real `rivulet worker`
  * process and a client's dashboard model in this process.
  */
-import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { Client, Stream, startClientDashboard, type Dashboard } from '../../src';
-import type { ActorView } from '../../src/inspect/actors';
-import { NatsServer } from '../support/nats-server';
+import { exited } from '../distributed/support/deployments';
+import { startInspectedWorker } from '../support/inspected-worker';
 import { waitFor } from '../support/wait-for';
-import { startWorkerProcess, workerReady } from '../support/worker-process';
-import { linger } from '../distributed/fixtures/tasks';
-import { exited, TASKS_MODULE } from '../distributed/support/deployments';
 
 const START = 45_000;
 const HEARD = 10_000;
 
 describe('worker actors of other processes (real nats-server, real rivulet worker)', () => {
-  let server: NatsServer | undefined;
-  let worker: ChildProcess | undefined;
-  let client: Client | undefined;
-  let dashboard: Dashboard | undefined;
+  let stop: (() => Promise<void>) | undefined;
 
   afterEach(async () => {
-    await dashboard?.close();
-    await client?.close({ timeout: 1000 }).catch(() => {});
-    if (worker !== undefined && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
-    if (worker !== undefined) await exited(worker);
-    await server?.stop();
+    await stop?.();
+    stop = undefined;
   });
 
   test("the worker's actor appears with its machine and process, shows its transitions while it runs a task, and is gone after SIGKILL", async () => {
-    server = await NatsServer.start();
-    const prefix = `ins${process.pid}`;
-    worker = startWorkerProcess(server.url, TASKS_MODULE, ['--prefix', prefix, '--concurrency', '2']);
-    const id = await workerReady(worker, START);
-    client = new Client({ servers: server.url, prefix });
-    const source = new Stream<number>();
-    const results = source.scatter({ client }).map(linger).gather().sinkToList();
-    dashboard = await startClientDashboard(client, { port: 0, interval: 50 });
-    await client.whenReady();
+    const { worker, id, actorId, source, results, dashboard, actor } = await startInspectedWorker((started) => (stop = started));
     const model = dashboard.model;
-    const actorId = `worker-${id}`;
-    const actor = (): ActorView | undefined => model.state().actors.find((view) => view.id === actorId);
 
     await waitFor(() => actor()?.state === 'ready', HEARD, 'the worker actor reported ready');
     expect(actor()).toMatchObject({ name: `worker ${id}`, machine: 'worker', remote: { host: hostname(), pid: worker.pid, gone: false } });
