@@ -3,6 +3,12 @@
  * process and a client's dashboard model in this process.
  */
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
+import type { ActorReport } from '../../src/distributed/inspect-protocol';
+import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
+import { Subjects } from '../../src/distributed/subjects';
+import { BusRemoteActors } from '../../src/inspect/remote-actors';
+import { InProcessBus } from '../../src/transport/in-process-bus';
 import { exited } from '../distributed/support/deployments';
 import { startInspectedWorker } from '../support/inspected-worker';
 import { waitFor } from '../support/wait-for';
@@ -41,4 +47,85 @@ describe('worker actors of other processes (real nats-server, real rivulet worke
     await waitFor(() => actor()?.remote?.gone === true, HEARD, 'the worker actor shown as gone');
     expect(actor()?.state).toBe('ready');
   }, START + 3 * HEARD);
+});
+
+describe('BusRemoteActors', () => {
+  const subjects = new Subjects('t');
+  const INTERVAL = 1000;
+  let bus: InProcessBus;
+  let now: number;
+  let asks: number;
+  let remote: BusRemoteActors;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    bus = new InProcessBus();
+    now = 5000;
+    asks = 0;
+    bus.subscribe(subjects.inspectWatch, () => asks++);
+    remote = new BusRemoteActors('t', { interval: INTERVAL, forgetAfter: 60_000, now: () => now });
+    remote.attach(bus);
+  });
+
+  afterEach(async () => {
+    await bus.close();
+    jest.useRealTimers();
+  });
+
+  const report = (worker: string, changes: Partial<ActorReport> = {}): void =>
+    bus.publish(subjects.inspect(worker), {
+      v: PROTOCOL_VERSION,
+      worker,
+      host: 'other-host',
+      pid: 4242,
+      thread: 0,
+      actor: `worker-${worker}`,
+      machine: 'worker',
+      state: 'ready',
+      status: 'active',
+      events: 1,
+      updated: now,
+      timeline: [{ time: now, event: 'CONNECTED', state: 'ready' }],
+      ...changes,
+    } satisfies ActorReport);
+
+  test('asks only while watched, once at once and then every interval', () => {
+    jest.advanceTimersByTime(3 * INTERVAL);
+    expect(asks).toBe(0);
+    const stop = remote.watch();
+    expect(asks).toBe(1);
+    jest.advanceTimersByTime(3 * INTERVAL);
+    expect(asks).toBe(4);
+    stop();
+    jest.advanceTimersByTime(3 * INTERVAL);
+    expect(asks).toBe(4);
+  });
+
+  test('lists what other processes report, keeps the last machine, and skips this process', () => {
+    remote.watch();
+    report('w1', { graph: { id: 'worker', initial: 'connecting', states: ['connecting', 'ready'], transitions: [] } });
+    report('w1', { state: 'busy' });
+    report('me', { host: hostname(), pid: process.pid, thread: threadId });
+    const actors = remote.actors();
+    expect(actors.map(({ view }) => view.id)).toEqual(['worker-w1']);
+    expect(actors[0].view).toMatchObject({ state: 'busy', machine: 'worker', remote: { host: 'other-host', pid: 4242, thread: 0, gone: false } });
+    expect(actors[0].machine?.states).toEqual(['connecting', 'ready']);
+  });
+
+  test('an actor that stopped or went silent is gone, and forgotten later', () => {
+    remote.watch();
+    report('w1');
+    report('w2', { state: 'stopped', status: 'done' });
+    const gone = (): Record<string, boolean | undefined> => Object.fromEntries(remote.actors().map(({ view }) => [view.id, view.remote?.gone]));
+    expect(gone()).toEqual({ 'worker-w1': false, 'worker-w2': true });
+    now += 3 * INTERVAL + 1;
+    expect(gone()).toEqual({ 'worker-w1': true, 'worker-w2': true });
+    now += 60_000;
+    expect(gone()).toEqual({});
+  });
+
+  test('does not listen unwatched', () => {
+    report('w1');
+    expect(remote.actors()).toEqual([]);
+  });
 });
