@@ -7,9 +7,10 @@ import { threadId } from 'node:worker_threads';
 import type { ActorReport } from '../../src/distributed/inspect-protocol';
 import { PROTOCOL_VERSION } from '../../src/distributed/protocol';
 import { Subjects } from '../../src/distributed/subjects';
+import { Client, startClientDashboard, type Dashboard } from '../../src';
 import { BusRemoteActors } from '../../src/inspect/remote-actors';
 import { InProcessBus } from '../../src/transport/in-process-bus';
-import { exited } from '../distributed/support/deployments';
+import { exited, TASKS_MODULE } from '../distributed/support/deployments';
 import { startInspectedWorker } from '../support/inspected-worker';
 import { waitFor } from '../support/wait-for';
 
@@ -128,4 +129,25 @@ describe('BusRemoteActors', () => {
     report('w1');
     expect(remote.actors()).toEqual([]);
   });
+});
+
+describe('worker threads of a local cluster', () => {
+  let client: Client | undefined;
+  let dashboard: Dashboard | undefined;
+
+  afterEach(async () => {
+    await dashboard?.close();
+    await client?.close({ timeout: 1000 }).catch(() => {});
+  });
+
+  test('their actors are listed with their thread', async () => {
+    client = new Client({ workers: 2, tasks: TASKS_MODULE });
+    dashboard = await startClientDashboard(client, { port: 0, interval: 50 });
+    await client.whenReady();
+    const model = dashboard.model;
+    const threads = (): number[] => model.state().actors.flatMap((actor) => (actor.remote === undefined || actor.state !== 'ready' ? [] : [actor.remote.thread]));
+    await waitFor(() => threads().length === 2, HEARD, 'both worker threads reported ready');
+    expect(threads().every((thread) => thread > 0)).toBe(true);
+    expect(model.state().actors.filter((actor) => actor.remote !== undefined).every((actor) => actor.remote?.pid === process.pid && actor.name.startsWith('worker '))).toBe(true);
+  }, START);
 });
