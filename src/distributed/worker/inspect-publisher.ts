@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
-import { ActorRegistry } from '../../inspect/actors';
+import { stateOf, TIMELINE_LENGTH, type TimelineEntry } from '../../inspect/actors';
 import { machineGraph, type MachineGraph } from '../../inspect/machines';
 import type { Bus, Subscription } from '../../transport/bus';
 import { readInspectWatch, type ActorOrigin, type ActorReport } from '../inspect-protocol';
@@ -19,7 +19,12 @@ export const REPORT_GAP = 100;
 
 export class InspectPublisher {
   private readonly actorId: string;
-  private readonly registry: ActorRegistry;
+  private machine = 'actor';
+  private state = 'created';
+  private events = 0;
+  private lastEvent: string | undefined = undefined;
+  private updated = 0;
+  private readonly timeline = new RecentTransitions(TIMELINE_LENGTH);
   private readonly origin: ActorOrigin = { host: hostname(), pid: process.pid, thread: threadId };
   private graph: MachineGraph | undefined = undefined;
   private status: ActorReport['status'] = 'active';
@@ -37,18 +42,30 @@ export class InspectPublisher {
     private readonly now: () => number = Date.now,
   ) {
     this.actorId = `worker-${workerId}`;
-    this.registry = new ActorRegistry(now);
   }
 
-  /** The worker actor's `inspect` callback (before it starts, so that its first state is seen). */
+  /**
+   * The worker actor's `inspect` callback (given before it starts, so that its first state is
+   * seen). It runs on every transition, inspected or not, so it allocates nothing: an actor
+   * registry's timeline (a new entry, and a spliced array once full) cost a tenth of the transition.
+   */
   readonly record = (event: InspectionEvent): void => {
     const ref = event.actorRef as typeof event.actorRef & { id?: unknown; logic?: unknown };
     if (ref.id !== this.actorId) return;
-    this.registry.record(event);
-    if (event.type === '@xstate.actor') this.graph = machineGraph(ref.logic as AnyStateMachine);
-    if (event.type !== '@xstate.snapshot') return;
-    this.status = (event.snapshot as { status?: unknown }).status === 'active' ? 'active' : 'done';
-    this.reportSoon();
+    if (event.type === '@xstate.event') {
+      this.events++;
+      this.lastEvent = event.event.type;
+    } else if (event.type === '@xstate.snapshot') {
+      this.state = stateOf(event.snapshot);
+      this.status = (event.snapshot as { status?: unknown }).status === 'active' ? 'active' : 'done';
+      this.updated = this.now();
+      this.timeline.add(this.updated, event.event.type, this.state);
+      this.reportSoon();
+    } else if (event.type === '@xstate.actor') {
+      const logic = ref.logic as AnyStateMachine;
+      this.machine = logic.id;
+      this.graph = machineGraph(logic);
+    }
   };
 
   /** Answers inspectors' asks on `bus` from now on. */
@@ -94,8 +111,7 @@ export class InspectPublisher {
 
   private publish(): void {
     const bus = this.bus;
-    const view = this.registry.get(this.actorId);
-    if (bus === undefined || bus.status === 'closed' || view === undefined) return;
+    if (bus === undefined || bus.status === 'closed') return;
     const withGraph = this.asked;
     this.asked = false;
     this.lastReport = this.now();
@@ -103,14 +119,14 @@ export class InspectPublisher {
       v: PROTOCOL_VERSION,
       worker: this.workerId,
       ...this.origin,
-      actor: view.id,
-      machine: view.machine,
-      state: view.state,
+      actor: this.actorId,
+      machine: this.machine,
+      state: this.state,
       status: this.status,
-      events: view.events,
-      ...(view.lastEvent === undefined ? {} : { lastEvent: view.lastEvent }),
-      updated: view.updated,
-      timeline: this.registry.timeline(this.actorId),
+      events: this.events,
+      ...(this.lastEvent === undefined ? {} : { lastEvent: this.lastEvent }),
+      updated: this.updated,
+      timeline: this.timeline.list(),
       ...(withGraph && this.graph !== undefined ? { graph: this.graph } : {}),
     };
     try {
@@ -118,5 +134,31 @@ export class InspectPublisher {
     } catch {
       // A draining connection or a subject this NATS user may not publish: inspection is best effort.
     }
+  }
+}
+
+/** The last `size` transitions in slots written over in turn (no allocation once full). */
+class RecentTransitions {
+  private readonly slots: TimelineEntry[] = [];
+  private added = 0;
+
+  constructor(private readonly size: number) {}
+
+  add(time: number, event: string, state: string): void {
+    const slot = this.slots[this.added % this.size];
+    this.added++;
+    if (slot === undefined) {
+      this.slots.push({ time, event, state });
+      return;
+    }
+    slot.time = time;
+    slot.event = event;
+    slot.state = state;
+  }
+
+  /** Copies, oldest first. */
+  list(): TimelineEntry[] {
+    const start = this.added > this.size ? this.added % this.size : 0;
+    return [...this.slots.slice(start), ...this.slots.slice(0, start)].map((entry) => ({ ...entry }));
   }
 }
