@@ -68,6 +68,8 @@ describe('InspectPublisher', () => {
     jest.advanceTimersByTime(1);
     expect(reports).toHaveLength(2);
     expect(reports[1].timeline).toHaveLength(INSPECT_LIMITS.timeline);
+    expect(steps(reports[1]).slice(-2)).toEqual(['BUSY>busy', 'IDLE>ready']);
+    expect(reports[1].events).toBe(2 + 200); // xstate.init, CONNECTED, then the 200 sends
     expect(reports[1].graph).toBeDefined();
     actor.send({ type: 'BUSY' });
     jest.advanceTimersByTime(REPORT_GAP);

@@ -47,7 +47,7 @@ export class InspectPublisher {
   /**
    * The worker actor's `inspect` callback (given before it starts, so that its first state is
    * seen). It runs on every transition, inspected or not, so it allocates nothing: an actor
-   * registry's timeline (a new entry, and a spliced array once full) cost a tenth of the transition.
+   * registry's timeline (a new entry, and a spliced array once full) cost 15% of the transition.
    */
   readonly record = (event: InspectionEvent): void => {
     const ref = event.actorRef as typeof event.actorRef & { id?: unknown; logic?: unknown };
