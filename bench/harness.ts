@@ -24,6 +24,16 @@ export async function measure(cases: Case[], rounds: number): Promise<Measured[]
   return cases.map((c) => ({ name: c.name, perSecond: median(samples.get(c.name) ?? []) }));
 }
 
+/** `rounds` rounds of every case, the order reversed every other round (the second run of a round may pay the first one's garbage). */
+export async function alternating(cases: Case[], rounds: number): Promise<Measured[]> {
+  const samples = cases.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? cases : [...cases].reverse();
+    for (const measured of await measure(order, 1)) samples[cases.findIndex((c) => c.name === measured.name)].push(measured.perSecond);
+  }
+  return cases.map((c, i) => ({ name: c.name, perSecond: median(samples[i]) }));
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

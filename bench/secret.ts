@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '../src';
 import { NatsServer } from '../test/support/nats-server';
-import { measure, median, printTable, type Case, type Measured } from './harness';
+import { alternating, measure, printTable, type Case } from './harness';
 import { runSegmentPipeline } from './support/segment-pipeline';
 
 const SECRET = 'bench secret, 32 bytes or so....';
@@ -46,16 +46,6 @@ async function startCluster(url: string, prefix: string, secretFile?: string): P
   return { client, worker };
 }
 
-/** `ROUNDS` rounds of every case, the order reversed every other round (the second run of a round may pay the first one's garbage). */
-async function alternating(cases: Case[]): Promise<Measured[]> {
-  const samples = cases.map((): number[] => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? cases : [...cases].reverse();
-    for (const measured of await measure(order, 1)) samples[cases.findIndex((c) => c.name === measured.name)].push(measured.perSecond);
-  }
-  return cases.map((c, i) => ({ name: c.name, perSecond: median(samples[i]) }));
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'rivulet-bench-secret-'));
   const secretFile = path.join(dir, 'secret');
@@ -69,8 +59,8 @@ async function main(): Promise<void> {
       { name: 'NATS, cluster secret', run: () => runSegmentPipeline(secured.client, elements, credits) },
     ];
     await measure(cases(ELEMENTS, 256), 1);
-    printTable(`buffer(256), ${ELEMENTS} elements, median of ${ROUNDS} rounds after a warm-up`, await alternating(cases(ELEMENTS, 256)), 'NATS, no secret');
-    printTable(`buffer(1), ${SINGLE_ELEMENTS} elements (one batch, acknowledgement and result each), median of ${ROUNDS}`, await alternating(cases(SINGLE_ELEMENTS, 1)), 'NATS, no secret');
+    printTable(`buffer(256), ${ELEMENTS} elements, median of ${ROUNDS} rounds after a warm-up`, await alternating(cases(ELEMENTS, 256), ROUNDS), 'NATS, no secret');
+    printTable(`buffer(1), ${SINGLE_ELEMENTS} elements (one batch, acknowledgement and result each), median of ${ROUNDS}`, await alternating(cases(SINGLE_ELEMENTS, 1), ROUNDS), 'NATS, no secret');
     const refused = secured.client.authRefusals;
     console.log(`\nmessages the secured client refused: ${JSON.stringify(refused)}`);
   } finally {

@@ -1,5 +1,6 @@
 import { BusTaskFeed } from '../inspect/bus-tasks';
 import { startDashboard, type Dashboard } from '../inspect/server';
+import { BusRemoteActors } from '../inspect/remote-actors';
 import { HeartbeatDirectory } from '../inspect/workers';
 import { AuthenticatedBus } from '../distributed/authenticated-bus';
 import { MessageAuth } from '../distributed/message-auth';
@@ -13,9 +14,10 @@ const FORGET_AFTER = 10_000;
 
 /**
  * `rivulet dashboard`: serves the dashboard for a NATS deployment, built from the workers'
- * heartbeats on `<prefix>.workers.heartbeat` and the task stream read off `<prefix>.tasks.>` and
- * `<prefix>.results.>`, over a connection made with the command's NATS options. The returned
- * dashboard's `close()` also closes the connection.
+ * heartbeats on `<prefix>.workers.heartbeat`, the task stream read off `<prefix>.tasks.>` and
+ * `<prefix>.results.>` and the workers' actors reported on `<prefix>.inspect.*`, over a
+ * connection made with the command's NATS options. The returned dashboard's `close()` also closes
+ * the connection.
  */
 export async function runDashboard(command: DashboardCommand, log: (line: string) => void = console.log): Promise<Dashboard> {
   const connected = await NatsBus.connect({ name: 'rivulet-dashboard', ...pickConnectionOptions(command) });
@@ -24,10 +26,12 @@ export async function runDashboard(command: DashboardCommand, log: (line: string
   bus.subscribe(new Subjects(command.prefix).heartbeat, (message) => directory.receive(message.data));
   const tasks = new BusTaskFeed(command.prefix);
   tasks.attach(bus);
+  const remoteActors = new BusRemoteActors(command.prefix);
+  remoteActors.attach(bus);
   await bus.flush();
   let dashboard: Dashboard;
   try {
-    dashboard = await startDashboard({ workers: directory, tasks }, { port: command.port, host: command.host });
+    dashboard = await startDashboard({ workers: directory, tasks, remoteActors }, { port: command.port, host: command.host });
   } catch (error) {
     await bus.close();
     throw error;

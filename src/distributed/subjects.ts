@@ -64,4 +64,14 @@ export class Subjects {
   get heartbeat(): string {
     return `${this.prefix}.workers.heartbeat`;
   }
+
+  /** Inspectors ask every worker to report its actor (for a lease). */
+  get inspectWatch(): string {
+    return `${this.prefix}.control.inspect`;
+  }
+
+  /** One worker's actor reports, while an inspector asks for them. */
+  inspect(workerId: string): string {
+    return `${this.prefix}.inspect.${workerId}`;
+  }
 }

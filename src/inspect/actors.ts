@@ -1,4 +1,5 @@
 import type { InspectionEvent } from 'xstate';
+import type { ActorOrigin } from '../distributed/inspect-protocol';
 
 /** What the inspector shows of one xstate actor. */
 export interface ActorView {
@@ -20,6 +21,8 @@ export interface ActorView {
   lastEvent?: string;
   /** Epoch milliseconds of the last transition or event. */
   updated: number;
+  /** An actor of another process (a worker over NATS): where it runs; `gone` once it stopped or went silent. */
+  remote?: ActorOrigin & { gone: boolean };
 }
 
 /** One step of an actor's event timeline: the event it received and the state it was in after. */

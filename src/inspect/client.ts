@@ -4,6 +4,7 @@ import type { Bus } from '../transport/bus';
 import { BusTaskFeed } from './bus-tasks';
 import { inspect, type InspectObserver, type InspectOptions } from './inspect';
 import type { InspectTarget } from './model';
+import { BusRemoteActors } from './remote-actors';
 import { startDashboard, type Dashboard, type DashboardOptions } from './server';
 import type { WorkerDirectory } from './workers';
 
@@ -21,12 +22,16 @@ export interface ClientInspection {
   pipelines?: InspectTarget['pipelines'];
 }
 
-/** The client's workers, its task stream (read off its buses) and its pipelines. */
+/** The client's workers, its task stream and its workers' actors (read off its buses) and its pipelines. */
 export function clientInspectTarget(client: InspectableClient, pipelines: InspectTarget['pipelines'] = () => pipelinesUsing(client)): InspectTarget {
   const tasks = new BusTaskFeed(client.subjects.prefix);
+  const remoteActors = new BusRemoteActors(client.subjects.prefix);
   if (client.controlBus !== undefined) tasks.attachControl(client.controlBus);
-  client.onReady((bus) => tasks.attach(bus));
-  return { workers: client, tasks, pipelines };
+  client.onReady((bus) => {
+    tasks.attach(bus);
+    remoteActors.attach(bus);
+  });
+  return { workers: client, tasks, remoteActors, pipelines };
 }
 
 /** Nodes of this process whose work goes to `client` (the distributed nodes of its pipelines). */

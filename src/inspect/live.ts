@@ -1,5 +1,6 @@
 import type { Stream } from '../stream';
 import { BusTaskFeed } from './bus-tasks';
+import { BusRemoteActors } from './remote-actors';
 import type { InspectableClient } from './client';
 import { startDashboard, type Dashboard, type DashboardOptions } from './server';
 import type { WorkerInfo } from './workers';
@@ -17,8 +18,9 @@ export async function startLiveDashboard(options: DashboardOptions = {}): Promis
   const pipelines: Stream<unknown>[] = [];
   let client: InspectableClient | undefined;
   const tasks = new BusTaskFeed();
+  const remoteActors = new BusRemoteActors();
   const workers = { workers: (): WorkerInfo[] => client?.workers() ?? [] };
-  const dashboard = await startDashboard({ pipelines: () => pipelines, workers, tasks }, options);
+  const dashboard = await startDashboard({ pipelines: () => pipelines, workers, tasks, remoteActors }, options);
   return {
     ...dashboard,
     add: (pipeline) => {
@@ -28,7 +30,9 @@ export async function startLiveDashboard(options: DashboardOptions = {}): Promis
       client = next;
       if (next.controlBus !== undefined) tasks.attachControl(next.controlBus);
       next.onReady((bus) => {
-        if (client === next) tasks.attach(bus, next.subjects.prefix);
+        if (client !== next) return;
+        tasks.attach(bus, next.subjects.prefix);
+        remoteActors.attach(bus, next.subjects.prefix);
       });
     },
   };

@@ -9,6 +9,7 @@ import { observeActors, observeFailures } from '../actors/inspection';
 import { MachineCatalogue, type MachineGraph } from './machines';
 import { lifecycleActorId, nodeName } from './names';
 import { RateWindow } from './rates';
+import type { RemoteActorFeed } from './remote-actors';
 import { isSegmentEnd, segmentStart, segmentTasks } from './segments';
 import { WorkerRoster, type MessageEvent, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerView } from './workers';
 
@@ -107,6 +108,8 @@ export interface InspectTarget {
   pipelines?: ReadonlyArray<Stream<unknown>> | (() => ReadonlyArray<Stream<unknown>>);
   workers?: WorkerDirectory;
   tasks?: TaskFeed;
+  /** Actors of other processes (workers over NATS). */
+  remoteActors?: RemoteActorFeed;
 }
 
 export interface ModelOptions {
@@ -193,6 +196,7 @@ export class InspectionModel {
       }),
       target.tasks?.onTask((event) => this.recordTask(event)) ?? noop,
       target.tasks?.onMessage?.((event) => pushBounded(this.messages, event, this.messageLimit)) ?? noop,
+      target.remoteActors?.watch() ?? noop,
     ];
     this.sample();
   }
@@ -231,13 +235,20 @@ export class InspectionModel {
     const actors = this.state().actors;
     const actor = id === undefined ? undefined : actors.find((view) => view.id === id);
     const state: InspectorState = { time: this.now(), actors, messages: [...this.messages] };
-    if (actor !== undefined) {
-      const detail: ActorDetail = { actor, timeline: this.actors.timeline(actor.id) };
-      const machine = this.machines.get(actor.machine);
-      if (machine !== undefined) detail.machine = machine;
-      state.selected = detail;
-    }
+    if (actor !== undefined) state.selected = actor.remote === undefined ? this.detail(actor, this.actors.timeline(actor.id)) : this.remoteDetail(actor);
     return state;
+  }
+
+  private detail(actor: ActorView, timeline: TimelineEntry[], machine = this.machines.get(actor.machine)): ActorDetail {
+    const detail: ActorDetail = { actor, timeline };
+    if (machine !== undefined) detail.machine = machine;
+    return detail;
+  }
+
+  /** A remote actor's timeline and machine as its process last reported them (the machine of that id here otherwise). */
+  private remoteDetail(actor: ActorView): ActorDetail {
+    const remote = this.target.remoteActors?.actors().find(({ view }) => view.id === actor.id);
+    return this.detail(actor, remote?.timeline ?? [], remote?.machine ?? this.machines.get(actor.machine));
   }
 
   /** Stops observing; the state stays as it was last sampled. */
@@ -292,10 +303,11 @@ export class InspectionModel {
     return view;
   }
 
-  /** Actors seen through inspection events, named after what they are, plus graph actors not heard from yet. */
+  /** Actors seen through inspection events or reported by other processes, named after what they are, plus graph actors not heard from yet. */
   private actorViews(): ActorView[] {
     const views = this.actors.list();
     const heard = new Set(views.map((view) => view.id));
+    for (const { view } of this.target.remoteActors?.actors() ?? []) if (!heard.has(view.id)) views.push(view);
     for (const view of views) {
       const owner = this.owners.get(view.id);
       view.name = owner?.name ?? defaultName(view);

@@ -147,15 +147,17 @@ describe('with a cluster secret (real nats-server, real rivulet worker --secret-
     }
   }, TEST_TIMEOUT);
 
-  test('rivulet dashboard --secret-file shows the worker; without the secret it shows none', async () => {
+  test("rivulet dashboard --secret-file shows the worker and its actor; without the secret it shows neither", async () => {
     const file = join(dir, 'secret');
     const withSecret = await runDashboard(parseDashboardArgs(['--servers', server.url, '--prefix', prefix, '--port', '0', '--secret-file', file], {}), () => undefined);
     const without = await runDashboard(parseDashboardArgs(['--servers', server.url, '--prefix', prefix, '--port', '0'], {}), () => undefined);
     try {
       await waitFor(() => withSecret.model.sample().workers.some((shown) => shown.id === workerId), 5000, 'the worker on the dashboard');
+      await waitFor(() => withSecret.model.sample().actors.some((actor) => actor.id === `worker-${workerId}` && actor.remote !== undefined), 5000, "the worker's actor on the dashboard");
       const since = beats.length;
       await waitFor(() => beats.length > since + 2, 5000, 'more heartbeats');
       expect(without.model.sample().workers).toEqual([]);
+      expect(without.model.sample().actors.filter((actor) => actor.remote !== undefined)).toEqual([]);
     } finally {
       await Promise.all([withSecret.close(), without.close()]);
     }

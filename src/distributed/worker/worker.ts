@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Attributes, Context } from '@opentelemetry/api';
 import * as path from 'node:path';
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { workerMachine, type WorkerState } from '../../actors/worker';
 import { reportInspection } from '../../actors/inspection';
 import { ArgumentRangeError } from '../../errors';
@@ -43,6 +43,7 @@ import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } 
 import { addRejections, noRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
 import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
+import { InspectPublisher } from './inspect-publisher';
 import { AuthenticatedBus } from '../authenticated-bus';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 import type { WorkerTaskCounts, WorkerView } from '../../metrics/collect';
@@ -106,6 +107,7 @@ export class Worker implements WorkerView {
   private readonly heartbeatInterval: number;
   private readonly allowLocalFunctions: boolean;
   private readonly actor: Actor<typeof workerMachine>;
+  private readonly inspection: InspectPublisher;
   private readonly queue = new Fifo<Queued>();
   private running = 0;
   private done = 0;
@@ -138,7 +140,12 @@ export class Worker implements WorkerView {
     this.auth = options.secret === undefined ? undefined : new MessageAuth(options.secret, this.id, `rivulet worker ${this.id}`);
     this.refusals = new OnceLog();
     this.bus = options.bus;
-    this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect: reportInspection });
+    this.inspection = new InspectPublisher(this.id, this.subjects);
+    const inspect = (event: InspectionEvent): void => {
+      reportInspection(event);
+      this.inspection.record(event);
+    };
+    this.actor = createActor(workerMachine.provide({ actions: { announce: () => this.heartbeat() } }), { id: `worker-${this.id}`, inspect });
     this.actor.subscribe({ error: (error) => console.error(`rivulet worker ${this.id}:`, error) });
     this.actor.start();
     registerWorker(this);
@@ -197,6 +204,7 @@ export class Worker implements WorkerView {
       bus.subscribe(this.subjects.ping(this.id), (message) => this.answerPing(message)),
       bus.subscribe(this.subjects.drainWorker(this.id), () => void this.drain()),
     ];
+    this.inspection.attach(bus);
     this.membership = new PoolMembership(bus, this.subjects.tasks, this.subjects.pool, this.onTasks, () => this.offerRoom());
     bus.onStatus(({ status }) => {
       if (status === 'connected') this.rejoin();
@@ -254,6 +262,7 @@ export class Worker implements WorkerView {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.phase = 'stopped';
     this.actor.send({ type: 'STOPPED' });
+    this.inspection.close();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     if (this.options.bus === undefined && this.bus !== undefined) await closeBus(this.bus);
     this.markStopped();

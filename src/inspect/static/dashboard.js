@@ -187,9 +187,10 @@
     actorsById = new Map(actors.map((a) => [a.id, a]));
     const order = (a) => (a.node === undefined ? 1 : 0);
     const rows = actors.slice().sort((a, b) => order(a) - order(b) || b.updated - a.updated).slice(0, MAX_ROWS);
-    fillTable('actors', rows, (a) => [[a.name], [a.machine], [a.state], [a.events, 'num'], [a.lastEvent || '']], (tr, a) => {
+    const named = (a) => (a.remote ? `${a.name} (${a.remote.host} pid ${a.remote.pid})` : a.name);
+    fillTable('actors', rows, (a) => [[named(a)], [a.machine], [a.remote?.gone ? 'gone' : a.state], [a.events, 'num'], [a.lastEvent || '']], (tr, a) => {
       tr.setAttribute('data-actor', a.id);
-      tr.className = 'link';
+      tr.className = a.remote?.gone ? 'link gone' : 'link';
       tr.title = 'inspect ' + a.name;
       tr.addEventListener('click', () => (window.location.href = inspectorLink(a.id)));
       if (a.node === undefined) return;

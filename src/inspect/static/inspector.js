@@ -41,6 +41,11 @@
     void poll();
   }
 
+  /** Where an actor of another process runs: `host pid 4242` (`thread 2` for a worker thread). */
+  function originOf(remote) {
+    return `${remote.host} pid ${remote.pid}` + (remote.thread ? ` thread ${remote.thread}` : '');
+  }
+
   function renderActors(actors) {
     const list = document.getElementById('actor-list');
     list.replaceChildren();
@@ -48,15 +53,23 @@
     for (const actor of sorted) {
       const item = document.createElement('li');
       item.setAttribute('data-actor-id', actor.id);
-      item.className = actor.id === selected ? 'selected' : '';
+      item.className = [actor.id === selected && 'selected', actor.remote && 'remote', actor.remote?.gone && 'gone'].filter(Boolean).join(' ');
       const name = document.createElement('span');
       name.className = 'name';
       name.textContent = actor.name;
       const state = document.createElement('span');
       state.className = 'state';
-      state.textContent = actor.state;
-      item.append(name, state);
+      state.textContent = actor.remote?.gone ? `gone (was ${actor.state})` : actor.state;
+      item.append(name);
       item.title = `${actor.machine} actor ${actor.id}`;
+      if (actor.remote) {
+        const origin = document.createElement('span');
+        origin.className = 'origin';
+        origin.textContent = originOf(actor.remote);
+        item.append(origin);
+        item.title += ' in process ' + origin.textContent;
+      }
+      item.append(state);
       item.addEventListener('click', () => select(actor.id));
       list.append(item);
     }
@@ -114,10 +127,15 @@
     svg.style.height = Math.max(160, Math.min(420, size.height)) + 'px';
   }
 
+  function remoteNote(remote) {
+    if (!remote) return '';
+    return ', in ' + originOf(remote) + (remote.gone ? ', gone' : '');
+  }
+
   function renderMachine(detail) {
     const svg = document.getElementById('machine');
     document.getElementById('machine-empty').hidden = detail !== undefined && detail.machine !== undefined;
-    document.getElementById('actor-title').textContent = detail === undefined ? '' : `${detail.actor.name} (${detail.actor.machine} machine, actor ${detail.actor.id})`;
+    document.getElementById('actor-title').textContent = detail === undefined ? '' : `${detail.actor.name} (${detail.actor.machine} machine, actor ${detail.actor.id}${remoteNote(detail.actor.remote)})`;
     const nodeLine = document.getElementById('actor-node');
     nodeLine.replaceChildren();
     if (detail !== undefined && detail.actor.node !== undefined) {
