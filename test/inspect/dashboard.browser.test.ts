@@ -136,8 +136,8 @@ describe('dashboard of a NATS deployment in headless chromium', () => {
     server = await NatsServer.start();
     const tasks = join('test', 'support', 'dashboard-tasks.ts');
     workers = [0, 1, 2].map(() => startWorkerProcess(server!.url, tasks, ['--concurrency', '4', '--heartbeat', '200']));
-    const launching = launchBrowser();
     const ids = await Promise.all(workers.map((worker) => workerReady(worker)));
+    const launching = launchBrowser(); // only now: a browser launched before a failed start would outlive the test
     client = new Client({ servers: server.url });
     const source = new Stream<number>({ name: 'numbers' });
     const results = source.scatter({ client }).map(slowInc).buffer(16).gather();
