@@ -320,7 +320,7 @@ describe.each(deployments)('$name deployment', (deployment) => {
       expect(new Set(out.map((spin) => spin.where)).size).toBe(2);
       // Wall-clock bounds fail on a loaded machine; spins on two workers that overlap in time do not.
       const overlapping = out.some((a) => out.some((b) => a.where !== b.where && a.start < b.end && b.start < a.end));
-      expect(overlapping).toBe(true);
+      expect({ overlapping, out }).toMatchObject({ overlapping: true });
     });
   }
 });

@@ -1,5 +1,5 @@
 import { Client, Stream, observeActors } from '../../src';
-import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type ResultBatch } from '../../src/distributed/protocol';
+import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type Heartbeat, type ResultBatch } from '../../src/distributed/protocol';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import { Worker } from '../../src/distributed/worker/worker';
 import { InProcessBus } from '../../src/transport/in-process-bus';
@@ -63,6 +63,26 @@ describe('distributed protocol', () => {
     expect(bySeq.get(1)).toMatchObject({ ok: true });
     expect(bySeq.get(2)).toMatchObject({ attempt: 1, ok: false, task: 'linger', error: { name: 'TimeoutError' } });
     expect(results.flatMap((batch) => batch.results)).toHaveLength(3);
+  });
+
+  test('heartbeats count the pipelines whose tasks a worker holds now, not the finished ones', async () => {
+    const bus = new InProcessBus();
+    const subjects = new Subjects();
+    const worker = await new Worker({ bus, id: 'w3', concurrency: 4, heartbeatInterval: 10 }).start();
+    const beats: Heartbeat[] = [];
+    bus.subscribe(subjects.heartbeat, (message) => beats.push(readHeartbeat(message.data)));
+    const results: ResultBatch[] = [];
+    bus.subscribe('r.p', (message) => results.push(message.data as ResultBatch));
+    const lingering = { ...batch, chain: [{ op: 'map', task: 'linger' }] };
+    await sendToPool(bus, subjects.tasks, { ...lingering, pipeline: 'a' });
+    await sendToPool(bus, subjects.tasks, { ...lingering, pipeline: 'b' });
+    await waitFor(() => results.flatMap((sent) => sent.results).length === 2, 5000, 'both results');
+    // Every beat while the 300 ms tasks ran (10 ms apart) counts both, not only the one after they arrived.
+    expect(beats.filter((beat) => beat.pipelines === 2).length).toBeGreaterThan(5);
+    const seen = beats.length;
+    await waitFor(() => beats.length > seen, 5000, 'a heartbeat after both finished');
+    expect(beats[beats.length - 1].pipelines).toBe(0);
+    await worker.drain();
   });
 
   test('a worker holds as many tasks beyond its running ones as it runs at once (prefetch defaults to its concurrency)', () => {

@@ -117,8 +117,8 @@ export class Worker implements WorkerView {
   private membership: PoolMembership | undefined = undefined;
   private timer: NodeJS.Timeout | undefined = undefined;
   private readonly outbox = new Map<string, WireResult[]>();
-  /** Segments it took tasks from since the last heartbeat. */
-  private servedPipelines = new Set<string>();
+  /** Tasks held (queued or running) per segment: how many pipelines share this worker now. */
+  private readonly heldPerPipeline = new Map<string, number>();
   private flushScheduled = false;
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined = undefined;
@@ -280,7 +280,7 @@ export class Worker implements WorkerView {
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
     for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i], trace: taskTraceContext(message.headers, batch.tasks[i].seq, batch.tasks.length) });
-    if (taken > 0) this.servedPipelines.add(batch.pipeline);
+    if (taken > 0) this.heldPerPipeline.set(batch.pipeline, (this.heldPerPipeline.get(batch.pipeline) ?? 0) + taken);
     const refused = batch.tasks.slice(taken).map((task) => task.seq);
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
@@ -350,9 +350,16 @@ export class Worker implements WorkerView {
       this.failed++;
     }
     this.running--;
+    this.release(batch.pipeline);
     this.queueResult(batch.reply, result);
     this.startQueued();
     if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
+  }
+
+  private release(pipeline: string): void {
+    const held = (this.heldPerPipeline.get(pipeline) ?? 1) - 1;
+    if (held === 0) this.heldPerPipeline.delete(pipeline);
+    else this.heldPerPipeline.set(pipeline, held);
   }
 
   /** The attempt in a span of the element's trace. */
@@ -457,10 +464,9 @@ export class Worker implements WorkerView {
       tasks: registeredTasks(),
       free: this.room,
       prefetch: this.prefetch,
-      pipelines: this.servedPipelines.size,
+      pipelines: this.heldPerPipeline.size,
       ...(this.auth === undefined ? {} : { authRefused: this.authRefusals }),
     };
-    this.servedPipelines = new Set();
     this.bus.publish(this.subjects.heartbeat, beat);
   }
 }
