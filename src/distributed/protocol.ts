@@ -124,7 +124,7 @@ export interface Heartbeat {
   readonly free?: number;
   /** Tasks it holds beyond its running ones at most: its room is `capacity + prefetch`. */
   readonly prefetch?: number;
-  /** Segments (pipelines) it holds tasks of now (queued or running): clients share the pool's room among that many. */
+  /** Segments (pipelines) it holds tasks of now or took tasks from since its last heartbeat: clients share the pool's room among that many. */
   readonly pipelines?: number;
   /** With a cluster secret: messages it refused as unauthenticated, altered, stale or replayed. */
   readonly authRefused?: Readonly<Record<AuthRefusal, number>>;

@@ -314,6 +314,8 @@ describe.each(deployments)('$name deployment', (deployment) => {
 
   if (deployment.workers > 1) {
     test('two workers of concurrency 1 both run CPU-bound tasks', async () => {
+      // The earlier tests' pipelines count in the pool's fair share until the workers' next heartbeat.
+      await waitFor(() => client.workers().every((worker) => worker.pipelines === 0), 10_000, 'heartbeats without the earlier pipelines');
       const source = new Stream<number>();
       const out = source.scatter({ client }).map(whereSpun).buffer(4).gather().sinkToList();
       await emitAll(source, [100, 100, 100, 100]);

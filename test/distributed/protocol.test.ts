@@ -65,7 +65,7 @@ describe('distributed protocol', () => {
     expect(results.flatMap((batch) => batch.results)).toHaveLength(3);
   });
 
-  test('heartbeats count the pipelines whose tasks a worker holds now, not the finished ones', async () => {
+  test('heartbeats count the pipelines whose tasks a worker holds now or took since the last beat, not the finished ones', async () => {
     const bus = new InProcessBus();
     const subjects = new Subjects();
     const worker = await new Worker({ bus, id: 'w3', concurrency: 4, heartbeatInterval: 10 }).start();

@@ -28,6 +28,8 @@ export interface WorkerInfo {
   phase: WorkerPhase;
   /** Tasks it can run: name -> version hash. */
   tasks: Readonly<Record<string, string>>;
+  /** Pipelines (segments of any client) it held tasks of or took tasks from at its last heartbeat. */
+  pipelines: number;
 }
 
 export interface PoolRoom {
@@ -62,8 +64,6 @@ export const MAX_KNOWN_WORKERS = 512;
 interface Known extends WorkerInfo {
   /** Tasks it holds at most: its capacity plus its prefetch. */
   room: number;
-  /** Segments it took tasks from during its last heartbeat interval. */
-  pipelines: number;
   interval: number;
   /** Scheduler time of its last heartbeat. */
   heardAt: number;
@@ -103,7 +103,7 @@ export class WorkerDirectory {
   }
 
   list(): WorkerInfo[] {
-    return [...this.workers.values()].map(({ room, pipelines, interval, heardAt, probing, probedAt, ...info }) => ({ ...info }));
+    return [...this.workers.values()].map(({ room, interval, heardAt, probing, probedAt, ...info }) => ({ ...info }));
   }
 
   get size(): number {

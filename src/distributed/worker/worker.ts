@@ -119,6 +119,8 @@ export class Worker implements WorkerView {
   private readonly outbox = new Map<string, WireResult[]>();
   /** Tasks held (queued or running) per segment: how many pipelines share this worker now. */
   private readonly heldPerPipeline = new Map<string, number>();
+  /** Segments it took tasks from since the last heartbeat (a pipeline of short tasks is seldom held at the beat). */
+  private servedPipelines = new Set<string>();
   private flushScheduled = false;
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined = undefined;
@@ -280,7 +282,10 @@ export class Worker implements WorkerView {
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
     for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i], trace: taskTraceContext(message.headers, batch.tasks[i].seq, batch.tasks.length) });
-    if (taken > 0) this.heldPerPipeline.set(batch.pipeline, (this.heldPerPipeline.get(batch.pipeline) ?? 0) + taken);
+    if (taken > 0) {
+      this.heldPerPipeline.set(batch.pipeline, (this.heldPerPipeline.get(batch.pipeline) ?? 0) + taken);
+      this.servedPipelines.add(batch.pipeline);
+    }
     const refused = batch.tasks.slice(taken).map((task) => task.seq);
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
@@ -464,10 +469,18 @@ export class Worker implements WorkerView {
       tasks: registeredTasks(),
       free: this.room,
       prefetch: this.prefetch,
-      pipelines: this.heldPerPipeline.size,
+      pipelines: this.pipelinesSharing(),
       ...(this.auth === undefined ? {} : { authRefused: this.authRefusals }),
     };
+    this.servedPipelines = new Set();
     this.bus.publish(this.subjects.heartbeat, beat);
+  }
+
+  /** Pipelines it holds tasks of now or took tasks from since the last heartbeat. */
+  private pipelinesSharing(): number {
+    let count = this.heldPerPipeline.size;
+    for (const pipeline of this.servedPipelines) if (!this.heldPerPipeline.has(pipeline)) count++;
+    return count;
   }
 }
 
