@@ -76,10 +76,19 @@ export function chainLabel(chain: readonly StepSpec[]): string {
   return chain.map((step) => step.task ?? step.op).join('>');
 }
 
+/** A worker's totals when it sent a message: clients keep `client.workers()` exact between heartbeats. */
+export interface WorkerCounts {
+  readonly done: number;
+  readonly failed: number;
+  /** Tasks it runs or holds queued. */
+  readonly inFlight: number;
+}
+
 export interface ResultBatch {
   readonly v: number;
   readonly worker: string;
   readonly results: readonly WireResult[];
+  readonly counts?: WorkerCounts;
 }
 
 /** Why a worker did not take some tasks of a batch (they are sent again, no attempt is used up). */
@@ -188,7 +197,7 @@ function isResult(value: unknown): value is WireResult {
 
 export function readResultBatch(value: unknown): ResultBatch {
   const batch = checkEnvelope(value, 'result batch');
-  if (typeof batch.worker !== 'string' || !Array.isArray(batch.results) || !batch.results.every(isResult)) {
+  if (typeof batch.worker !== 'string' || !Array.isArray(batch.results) || !batch.results.every(isResult) || !isCountsOrAbsent(batch.counts)) {
     throw new ProtocolError('malformed result batch');
   }
   return batch as unknown as ResultBatch;
@@ -206,6 +215,10 @@ export function isWorkerId(value: unknown): value is string {
 
 function isCount(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max;
+}
+
+function isCountsOrAbsent(value: unknown): boolean {
+  return value === undefined || (isRecord(value) && isCount(value.done) && isCount(value.failed) && isCount(value.inFlight));
 }
 
 function isTaskList(value: unknown): boolean {

@@ -21,6 +21,9 @@ describe('distributed protocol', () => {
     expect(readTaskBatch({ ...batch, timeout: 50 })).toMatchObject({ timeout: 50 });
     for (const timeout of [0, -1, 'soon', Infinity]) expect(() => readTaskBatch({ ...batch, timeout })).toThrow('malformed task batch: bad timeout');
     expect(() => readResultBatch({ v: PROTOCOL_VERSION, worker: 'w', results: [{ seq: 0, attempt: 0, ok: true }] })).toThrow(ProtocolError);
+    const counted = { v: PROTOCOL_VERSION, worker: 'w', results: [], counts: { done: 3, failed: 0, inFlight: 1 } };
+    expect(readResultBatch(counted)).toBe(counted);
+    expect(() => readResultBatch({ ...counted, counts: { done: -1, failed: 0, inFlight: 0 } })).toThrow('malformed result batch');
     expect(() => readHeartbeat({ v: PROTOCOL_VERSION, id: 'w', pool: 'default', capacity: -1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval: 1 })).toThrow(ProtocolError);
     expect(() => readCreditGrant({ v: PROTOCOL_VERSION, credits: 1.5 })).toThrow(ProtocolError);
   });

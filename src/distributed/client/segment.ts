@@ -24,7 +24,7 @@ import { Fifo } from '../../util/fifo';
 import { OnceLog } from '../../util/once-log';
 import { RunningMean } from '../../util/running-mean';
 import type { CompiledChain } from '../compiled-chain';
-import { chainLabel, describeFailure, PROTOCOL_VERSION, readCreditGrant, readResultBatch, readTaskAck, type CreditGrant, type TaskAck, type TaskBatch, type TaskFailure, type WireResult, type WireTask } from '../protocol';
+import { chainLabel, describeFailure, PROTOCOL_VERSION, readCreditGrant, readResultBatch, readTaskAck, type CreditGrant, type ResultBatch, type TaskAck, type TaskBatch, type TaskFailure, type WireResult, type WireTask } from '../protocol';
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 import { retryDelay } from '../task-policy';
@@ -527,13 +527,15 @@ export class Segment implements DirectoryListener {
   // --- Results and reassembly -------------------------------------------------------------
 
   private readonly onResults = (message: Message): void => {
-    let results: readonly WireResult[];
+    let batch: ResultBatch;
     try {
-      results = readResultBatch(message.data).results;
+      batch = readResultBatch(message.data);
     } catch (error) {
       this.rejections.recordRefusal(error);
       return;
     }
+    const { results } = batch;
+    if (batch.counts !== undefined) this.options.directory.counted(batch.worker, batch.counts);
     this.resultsReceived += results.length;
     for (const result of results) this.complete(result);
     this.deliverReady();

@@ -10,7 +10,7 @@
  */
 import { systemScheduler, unrefTimer, type Scheduler } from '../../scheduler';
 import { NoRespondersError, type Bus, type Subscription } from '../../transport/bus';
-import { ProtocolError, readCapacityCredit, readHeartbeat, type CapacityCredit, type Heartbeat, type StepSpec, type WorkerPhase } from '../protocol';
+import { ProtocolError, readCapacityCredit, readHeartbeat, type CapacityCredit, type Heartbeat, type StepSpec, type WorkerCounts, type WorkerPhase } from '../protocol';
 import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 
@@ -137,6 +137,15 @@ export class WorkerDirectory {
       pipelines = Math.max(pipelines, worker.pipelines);
     }
     return any ? { largest, total, share: Math.ceil(whole / pipelines) } : undefined;
+  }
+
+  /** Worker `id`'s totals from a result batch (done and failed only grow; a late heartbeat cannot lower them). */
+  counted(id: string, counts: WorkerCounts): void {
+    const worker = this.workers.get(id);
+    if (worker === undefined) return;
+    worker.done = Math.max(worker.done, counts.done);
+    worker.failed = Math.max(worker.failed, counts.failed);
+    worker.inFlight = counts.inFlight;
   }
 
   /** Worker `id` took `count` tasks: its room is that much smaller until it announces it again. */

@@ -28,6 +28,7 @@ import {
   type Heartbeat,
   type RefusalReason,
   type ResultBatch,
+  type WorkerCounts,
   type StepSpec,
   type TaskAck,
   type TaskBatch,
@@ -423,7 +424,7 @@ export class Worker implements WorkerView {
    */
   private publishResults(bus: Bus, reply: string, results: WireResult[]): void {
     try {
-      bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results } satisfies ResultBatch);
+      bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results, counts: this.counts() } satisfies ResultBatch);
     } catch (error) {
       if (!(error instanceof EncodeError)) {
         this.refusals.log(`send:${reply}`, `rivulet worker ${this.id}: could not send results to ${reply}: ${error instanceof Error ? error.message : String(error)}`);
@@ -436,8 +437,12 @@ export class Worker implements WorkerView {
         return;
       }
       const failed = results.map((result): WireResult => ({ seq: result.seq, attempt: result.attempt, ok: false, task: 'result', error: describeFailure(error) }));
-      bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results: failed } satisfies ResultBatch);
+      bus.publish(reply, { v: PROTOCOL_VERSION, worker: this.id, results: failed, counts: this.counts() } satisfies ResultBatch);
     }
+  }
+
+  private counts(): WorkerCounts {
+    return { done: this.done, failed: this.failed, inFlight: this.running + this.queue.length };
   }
 
   private wakeIdleWaiters(): void {
