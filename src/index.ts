@@ -2,7 +2,7 @@ import './nodes';
 
 export { Stream, type Emitted, type StreamOptions } from './stream';
 export * from './sources';
-export { ArgumentRangeError, ArgumentTypeError, ClientClosingError, JetStreamPublishError, JetStreamSetupError, NatsConnectionError, PipelineError } from './errors';
+export { ArgumentRangeError, ArgumentTypeError, ClientClosingError, DurableSegmentError, JetStreamPublishError, JetStreamSetupError, NatsConnectionError, PipelineError } from './errors';
 export { MissingKeyError, type KeySelector } from './nodes/support/key-selector';
 export type { AccumulateOptions } from './nodes/accumulate';
 export { ToJetStream, type ToJetStreamOptions } from './nodes/to-jetstream';
