@@ -33,6 +33,9 @@ export { task, UnregisteredTaskError } from './distributed/tasks';
 export { Worker, type WorkerOptions } from './distributed/worker/worker';
 export type { Remote, Unresolved } from './distributed/remote';
 export type { GatherOptions } from './distributed/gather-node';
+export { DurableGatherNode, durableDelivery } from './distributed/durable/durable-gather-node';
+export type { DurableDelivery } from './distributed/durable/durable-segment';
+export type { DurableScatterOptions } from './distributed/durable/durable-scatter';
 export type { ScatterOptions } from './distributed/scatter';
 export {
   BusClosedError,

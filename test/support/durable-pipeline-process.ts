@@ -4,12 +4,12 @@
  * those whose emit resolved), through `scatter({ durable }).map(durableWork).buffer(16)`, and
  * appends each delivered element to DIR/out.log as `value seq repeat`.
  *   node -r ts-node/register/transpile-only durable-pipeline-process.ts SERVERS PREFIX DIR COUNT
- * Prints `done` once everything it emitted and everything recovered was delivered.
+ * Prints `done RECOVERED REPEATS` (elements found stored at start, deliveries marked as repeats)
+ * once everything it emitted and everything recovered was delivered.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Stream } from '../../src';
-import type { DurableGatherNode } from '../../src/distributed/durable/durable-gather-node';
+import { Client, durableDelivery, Stream, type DurableGatherNode } from '../../src';
 import { BUFFER, durableWork } from '../distributed/fixtures/durable-tasks';
 
 function storedBefore(file: string): number {
@@ -22,9 +22,9 @@ async function main(): Promise<void> {
   const outLog = join(dir, 'out.log');
   const client = new Client({ servers, prefix, reconnectTimeWait: 100 });
   const source = new Stream<number>();
-  const gathered = source.scatter({ client, durable: 'resume', ackWait: 2_000 }).map(durableWork).buffer(BUFFER).gather() as unknown as DurableGatherNode<number>;
+  const gathered = source.scatter({ client, durable: 'resume', ackWait: 2_000 }).map(durableWork).buffer(BUFFER).gather();
   gathered.sink((x) => {
-    const delivery = gathered.delivery;
+    const delivery = durableDelivery(gathered);
     appendFileSync(outLog, `${x} ${delivery?.seq ?? -1} ${delivery?.repeat === true ? 1 : 0}\n`);
   });
   gathered.errors.sink((failure) => console.error(failure.message));
@@ -33,8 +33,9 @@ async function main(): Promise<void> {
     appendFileSync(storedLog, `${i}\n`);
   }
   await source.drain();
+  const { segment } = gathered as unknown as DurableGatherNode<number>;
   await client.close();
-  process.stdout.write('done\n');
+  process.stdout.write(`done ${segment.recovered} ${segment.repeats}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -53,6 +53,14 @@ export class DurableGatherNode<T> extends SegmentEnd<T> implements DurableSegmen
 
 }
 
+/**
+ * For a sink after `gather()` of a durable segment: the element being delivered (its sequence, and
+ * `repeat` when a process that died may have delivered it already). `undefined` for other nodes.
+ */
+export function durableDelivery(gathered: Stream<unknown>): DurableDelivery | undefined {
+  return gathered instanceof DurableGatherNode ? gathered.delivery : undefined;
+}
+
 /** A durable segment delivers in order: the task stream is trimmed up to the element delivered last. */
 export function durableGatherOptions(options: GatherOptions): StreamOptions {
   const { ordered, ...rest } = options;

@@ -70,6 +70,8 @@ const RETRY_PAUSE = 250;
 const PUBLISH_ATTEMPT_TIMEOUT = 2_000;
 /** Milliseconds `close()` waits to confirm the last deliveries (unconfirmed ones come again, marked, in the next run). */
 const CLOSE_CONFIRM_BOUND = 2_000;
+/** Milliseconds a delivery may wait for its confirmation while fewer than half the credits are unconfirmed. */
+const CONFIRM_DELAY = 20;
 
 export class DurableSegment {
   /** Tasks stored by this process. */
@@ -106,6 +108,7 @@ export class DurableSegment {
   private unconfirmed: Held[] = [];
   private confirmedUpTo = 0;
   private confirming: Promise<void> | undefined = undefined;
+  private confirmTimer: NodeJS.Timeout | undefined = undefined;
   private delivering = false;
   private holding = false;
   private readonly lease: Ticker;
@@ -171,6 +174,7 @@ export class DurableSegment {
   async close(): Promise<void> {
     this.closed = true;
     this.lease.stop();
+    clearTimeout(this.confirmTimer);
     await withinBound(this.confirmAll(), CLOSE_CONFIRM_BOUND);
     const messages = this.messages;
     this.messages = undefined;
@@ -268,7 +272,7 @@ export class DurableSegment {
       this.nextDelivery++;
       this.delivered++;
       this.unconfirmed.push(held);
-      void this.confirm();
+      this.confirmSoon();
       this.updateHold();
     }
   }
@@ -289,6 +293,22 @@ export class DurableSegment {
         this.output.reportError(value, error);
       }
     }
+  }
+
+  /**
+   * Confirms at once when half the credits are unconfirmed (delivery stops at all of them),
+   * otherwise a moment later: a confirmation covers every delivery since the last one.
+   */
+  private confirmSoon(): void {
+    if (this.unconfirmed.length * 2 >= this.options.credits) {
+      void this.confirm();
+      return;
+    }
+    if (this.confirmTimer !== undefined) return;
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = undefined;
+      void this.confirm();
+    }, CONFIRM_DELAY);
   }
 
   /** Trims the task stream past the delivered elements, then acknowledges their results; one at a time. */

@@ -117,7 +117,11 @@ describe('durable segments with real processes (nats-server -js, rivulet worker,
       expect(storedAtCrash).toBeGreaterThan(deliveredBeforeCrash);
 
       const second = pipelineProcess(prefix, dir, elements);
+      let printed = '';
+      second.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
       expect(await exitOf(second)).toBe(0);
+      const [recovered, flagged] = (/done (\d+) (\d+)/.exec(printed) ?? []).slice(1).map(Number);
+      expect(recovered).toBeGreaterThan(0);
 
       const lines = readOut(dir);
       const values = new Set(lines.map((line) => line.value));
@@ -138,6 +142,8 @@ describe('durable segments with real processes (nats-server -js, rivulet worker,
         seen.add(line.seq);
       }
       expect(repeats.length).toBeLessThanOrEqual(BUFFER);
+      expect(flagged).toBeGreaterThanOrEqual(repeats.length);
+      process.stdout.write(`durable restart: ${deliveredBeforeCrash} delivered before the SIGKILL, ${recovered} recovered, ${repeats.length} repeats (${flagged} flagged)\n`);
       // An emit cut by the SIGKILL between resolving and being logged is emitted again by the source (another sequence): at most one.
       expect(seen.size - elements).toBeLessThanOrEqual(1);
     },
