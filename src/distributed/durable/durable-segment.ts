@@ -70,8 +70,6 @@ const RETRY_PAUSE = 250;
 const PUBLISH_ATTEMPT_TIMEOUT = 2_000;
 /** Milliseconds `close()` waits to confirm the last deliveries (unconfirmed ones come again, marked, in the next run). */
 const CLOSE_CONFIRM_BOUND = 2_000;
-/** Milliseconds a delivery may wait for its confirmation while fewer than half the credits are unconfirmed. */
-const CONFIRM_DELAY = 20;
 
 export class DurableSegment {
   /** Tasks stored by this process. */
@@ -108,7 +106,6 @@ export class DurableSegment {
   private unconfirmed: Held[] = [];
   private confirmedUpTo = 0;
   private confirming: Promise<void> | undefined = undefined;
-  private confirmTimer: NodeJS.Timeout | undefined = undefined;
   private delivering = false;
   private holding = false;
   private readonly lease: Ticker;
@@ -174,7 +171,6 @@ export class DurableSegment {
   async close(): Promise<void> {
     this.closed = true;
     this.lease.stop();
-    clearTimeout(this.confirmTimer);
     await withinBound(this.confirmAll(), CLOSE_CONFIRM_BOUND);
     const messages = this.messages;
     this.messages = undefined;
@@ -272,7 +268,7 @@ export class DurableSegment {
       this.nextDelivery++;
       this.delivered++;
       this.unconfirmed.push(held);
-      this.confirmSoon();
+      void this.confirm();
       this.updateHold();
     }
   }
@@ -296,22 +292,9 @@ export class DurableSegment {
   }
 
   /**
-   * Confirms at once when half the credits are unconfirmed (delivery stops at all of them),
-   * otherwise a moment later: a confirmation covers every delivery since the last one.
+   * Trims the task stream past the delivered elements, then acknowledges their results. One
+   * confirmation at a time: the next covers every delivery made while this one was out.
    */
-  private confirmSoon(): void {
-    if (this.unconfirmed.length * 2 >= this.options.credits) {
-      void this.confirm();
-      return;
-    }
-    if (this.confirmTimer !== undefined) return;
-    this.confirmTimer = setTimeout(() => {
-      this.confirmTimer = undefined;
-      void this.confirm();
-    }, CONFIRM_DELAY);
-  }
-
-  /** Trims the task stream past the delivered elements, then acknowledges their results; one at a time. */
   private confirm(): Promise<void> {
     if (this.confirming !== undefined || this.unconfirmed.length === 0 || this.manager === undefined) return this.confirming ?? Promise.resolve();
     const batch = this.unconfirmed;
