@@ -14,7 +14,7 @@ export interface GatherOptions extends StreamOptions {
 }
 
 /** The local end of a segment, core or durable: it holds (for `drain()`) while its segment does. */
-export abstract class SegmentEnd<T> extends Stream<T> {
+export abstract class GatherBase<T> extends Stream<T> {
   override get kind(): string {
     return 'gather';
   }
@@ -33,7 +33,7 @@ export abstract class SegmentEnd<T> extends Stream<T> {
   }
 }
 
-export class GatherNode<T> extends SegmentEnd<T> implements SegmentOutput {
+export class GatherNode<T> extends GatherBase<T> implements SegmentOutput {
   readonly segment: Segment;
 
   constructor(upstream: Stream<unknown>, client: Client, credits: number, buffered: boolean, options: GatherOptions) {

@@ -5,7 +5,7 @@
  */
 import { ArgumentRangeError } from '../../errors';
 import type { Emitted, Stream, StreamOptions } from '../../stream';
-import { SegmentEnd, type GatherOptions } from '../gather-node';
+import { GatherBase, type GatherOptions } from '../gather-node';
 import { natsConnectionOf } from '../../transport/jetstream';
 import { AuthenticatedBus } from '../authenticated-bus';
 import type { Client } from '../client/client';
@@ -18,7 +18,7 @@ import { DurableSegment, type DurableDelivery, type DurableSegmentOutput } from 
 /** What a scatter followed directly by its gather runs: nothing, on a worker. */
 const NO_STEPS = new CompiledChain([], []);
 
-export class DurableGatherNode<T> extends SegmentEnd<T> implements DurableSegmentOutput {
+export class DurableGatherNode<T> extends GatherBase<T> implements DurableSegmentOutput {
   readonly segment: DurableSegment;
   private current: DurableDelivery | undefined = undefined;
 

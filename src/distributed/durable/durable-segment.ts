@@ -29,6 +29,7 @@ import { announceSubject, GATHER_CONSUMER, type DurableNames } from './durable-n
 import { durableTask, readDurableResult } from './durable-protocol';
 import { ensureDurableSegment, taskRange } from './durable-streams';
 import type { Subjects } from '../subjects';
+import type { SegmentView } from '../../inspect/segments';
 
 /** How an element left a durable segment. */
 export interface DurableDelivery {
@@ -71,7 +72,7 @@ const PUBLISH_ATTEMPT_TIMEOUT = 2_000;
 /** Milliseconds `close()` waits to confirm the last deliveries (unconfirmed ones come again, marked, in the next run). */
 const CLOSE_CONFIRM_BOUND = 2_000;
 
-export class DurableSegment {
+export class DurableSegment implements SegmentView {
   /** Tasks stored by this process. */
   stored = 0;
   /** Elements found stored and not delivered when the segment opened (a previous run's). */
@@ -82,6 +83,8 @@ export class DurableSegment {
   repeats = 0;
   /** Results dropped: their element was delivered already. */
   duplicates = 0;
+  /** Result messages read, duplicates and failures included. */
+  resultsReceived = 0;
   private readonly codec = new Codec();
   private readonly instance = `${process.pid}-${Date.now().toString(36)}`;
   private publishes = 0;
@@ -121,6 +124,38 @@ export class DurableSegment {
 
   get name(): string {
     return this.options.names.durable;
+  }
+
+  /** What the inspector and the metrics read of a segment: */
+  get id(): string {
+    return `durable-${this.name}`;
+  }
+
+  get tasksSent(): number {
+    return this.stored;
+  }
+
+  /** Retries and re-sends happen on the workers (JetStream redeliveries): none are seen here. */
+  readonly retries = 0;
+  readonly resent = 0;
+
+  /** Deliveries that may be confirmed before delivery stops. */
+  get availableCredits(): number {
+    return this.options.credits - this.unconfirmed.length;
+  }
+
+  /** Results here: waiting for an earlier one, or delivered and not confirmed. */
+  get tasksInFlight(): number {
+    return this.arrived.size + this.unconfirmed.length;
+  }
+
+  get scatterState(): string {
+    return this.closed ? 'draining' : 'dispatching';
+  }
+
+  get gatherState(): string {
+    if (this.delivering && this.availableCredits === 0) return 'blocked';
+    return this.pendingElements > 0 ? 'collecting' : 'idle';
   }
 
   /** Elements stored and not delivered yet, and tasks still being stored. */
@@ -222,6 +257,7 @@ export class DurableSegment {
   }
 
   private readonly receive = (msg: JsMsg): void => {
+    this.resultsReceived++;
     let result: WireResult;
     try {
       result = readDurableResult(this.codec.decode(msg.data)).result;

@@ -2,6 +2,7 @@ import { ArgumentRangeError, Client, DurableSegmentError, Stream } from '../../.
 import type { DurableGatherNode } from '../../../src/distributed/durable/durable-gather-node';
 import { durableNames } from '../../../src/distributed/durable/durable-names';
 import { Worker } from '../../../src/distributed/worker/worker';
+import { InspectionModel } from '../../../src/inspect/model';
 import { NatsServer } from '../../support/nats-server';
 import { storedCount } from '../../support/jetstream';
 import { NatsBus } from '../../../src/transport/nats-bus';
@@ -73,6 +74,10 @@ describe('durable segments (real nats-server with JetStream)', () => {
     for (let i = 0; i < 100; i++) await source.emit(i);
     await source.drain();
     expect(out).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const model = new InspectionModel({ pipelines: [source] });
+    const gatherView = model.sample().graph.nodes.find((node) => node.kind === 'gather');
+    model.close();
+    expect(gatherView?.credits).toBeGreaterThan(0);
     const segment = (gathered as unknown as DurableGatherNode<number>).segment;
     await waitFor(() => segment.unconfirmedResults === 0, 5_000, 'confirmations');
     expect(await storedCount(bus.connection, durableNames(c.subjects, 'ordered').taskStream)).toBe(0);
@@ -92,6 +97,18 @@ describe('durable segments (real nats-server with JetStream)', () => {
     expect(errors).toHaveLength(1);
     expect(String(errors[0].error)).toMatch(/three is not allowed/);
     expect(workers[0].durableTaskCounts).toEqual({ done: 3, failed: 2 });
+  });
+
+  test('client.close() waits for stored elements to be delivered', async () => {
+    const prefix = freshPrefix();
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const out = source.scatter({ client: c, durable: 'closing' }).map(inc).buffer(4).gather().sinkToList();
+    for (const x of [1, 2, 3]) await source.emit(x);
+    const closed = c.close({ timeout: 20_000 });
+    await worker(prefix);
+    await closed;
+    expect(out).toEqual([2, 3, 4]);
   });
 
   test('durable is refused on a client that is not a NATS client, naming the option', () => {
