@@ -45,6 +45,9 @@ export function durableConfig(client: Client, options: DurableScatterOptions): D
   if (client.deployment !== 'nats') {
     throw new ArgumentRangeError('durable', `given only on a NATS client (new Client({ servers })), whose server runs JetStream; this client is ${client.deployment}`, name);
   }
+  if (client.options.secret !== undefined) {
+    throw new ArgumentRangeError('durable', 'left out on a client with a cluster secret (stored tasks and results are not sealed with it; its workers run none)', name);
+  }
   return {
     name,
     ackWait: requirePositiveInteger('ackWait', options.ackWait ?? DEFAULT_ACK_WAIT),

@@ -192,7 +192,8 @@ export class Worker implements WorkerView {
       if (this.options.servers === undefined) throw new Error('Worker needs a bus or servers');
       this.bus = await NatsBus.connect({ name: `rivulet worker ${this.id}`, ...pickConnectionOptions(this.options) });
     }
-    if (this.bus instanceof NatsBus) this.durableTasks = startDurableTasks(this.bus, this.subjects, this.id, this.concurrency);
+    // Stored tasks are not sealed with the secret: a worker that has one runs none of them.
+    if (this.bus instanceof NatsBus && this.auth === undefined) this.durableTasks = startDurableTasks(this.bus, this.subjects, this.id, this.concurrency);
     if (this.auth !== undefined) this.bus = new AuthenticatedBus(this.bus, this.auth);
     const bus = this.bus;
     this.busRejections = bus.stats().rejected;

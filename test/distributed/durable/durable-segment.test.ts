@@ -118,6 +118,12 @@ describe('durable segments (real nats-server with JetStream)', () => {
     expect(() => new Stream<number>().scatter({ client: embedded, durable: 'x' })).toThrow(/durable/);
   });
 
+  test('durable is refused on a client with a cluster secret (stored tasks are not sealed with it)', async () => {
+    const sealed = new Client({ servers: server.url, prefix: freshPrefix(), secret: 'a-secret-of-at-least-16-bytes' });
+    clients.push(sealed);
+    expect(() => new Stream<number>().scatter({ client: sealed, durable: 'x' })).toThrow(ArgumentRangeError);
+  });
+
   test('durable on a server without JetStream fails the emits with a DurableSegmentError naming the option', async () => {
     const plain = await NatsServer.start();
     try {
