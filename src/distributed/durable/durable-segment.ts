@@ -228,6 +228,8 @@ export class DurableSegment implements SegmentView {
     this.lease.start();
     this.opened = true;
     this.updateHold();
+    // Results may have come while the consumer started.
+    this.pump();
   }
 
   private fail(error: unknown): void {

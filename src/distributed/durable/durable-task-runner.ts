@@ -109,6 +109,10 @@ export class DurableTaskRunner {
       const messages = await consumer.consume({ max_messages: this.options.concurrency, callback: (msg) => this.take(msg, names) });
       if (this.stopped) await messages.close();
       else this.consumers.set(names.taskStream, messages);
+      // A consumer that ends (its stream deleted, say) is looked for again by the next scan.
+      void messages.closed().then(() => {
+        if (this.consumers.get(names.taskStream) === messages) this.consumers.delete(names.taskStream);
+      });
     } catch {
       this.consumers.delete(names.taskStream);
     }

@@ -1,4 +1,4 @@
-import { ArgumentRangeError, Client, DurableSegmentError, Stream } from '../../../src';
+import { ArgumentRangeError, Client, CloseTimeoutError, DurableSegmentError, Stream } from '../../../src';
 import type { DurableGatherNode } from '../../../src/distributed/durable/durable-gather-node';
 import { durableNames } from '../../../src/distributed/durable/durable-names';
 import { Worker } from '../../../src/distributed/worker/worker';
@@ -109,6 +109,31 @@ describe('durable segments (real nats-server with JetStream)', () => {
     await worker(prefix);
     await closed;
     expect(out).toEqual([2, 3, 4]);
+  });
+
+  test('workers run stored tasks while no client runs; the next client with the same pipeline delivers them, in order, before new ones', async () => {
+    const prefix = freshPrefix();
+    const first = await client(prefix);
+    const firstSource = new Stream<number>();
+    firstSource.scatter({ client: first, durable: 'handover' }).map(inc).buffer(4).gather().sinkToList();
+    for (const x of [10, 20, 30]) await firstSource.emit(x);
+    await expect(first.close({ timeout: 50 })).rejects.toThrow(CloseTimeoutError);
+    const names = durableNames(first.subjects, 'handover');
+    await worker(prefix);
+    await waitFor(() => workers[0].durableTaskCounts?.done === 3, 10_000, 'the tasks run with no client');
+
+    const second = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: second, durable: 'handover' }).map(inc).buffer(4).gather();
+    const out = gathered.sinkToList();
+    await source.drain();
+    expect(out).toEqual([11, 21, 31]);
+    expect((gathered as unknown as DurableGatherNode<number>).segment.recovered).toBe(3);
+    await source.emit(40);
+    await source.drain();
+    expect(out).toEqual([11, 21, 31, 41]);
+    await waitFor(() => (gathered as unknown as DurableGatherNode<number>).segment.unconfirmedResults === 0, 5_000, 'confirmations');
+    expect(await storedCount(bus.connection, names.taskStream)).toBe(0);
   });
 
   test('durable is refused on a client that is not a NATS client, naming the option', () => {
