@@ -3,6 +3,7 @@
  * sequence is the element's sequence) and one result message per task in the result stream.
  * Both are read through guards, like every message of the core protocol.
  */
+import type { ResolvedPolicy } from '../task-policy';
 import { checkEnvelope, isResult, isStep, ProtocolError, PROTOCOL_VERSION, type StepSpec, type WireResult } from '../protocol';
 
 export interface DurableTask {
@@ -12,6 +13,8 @@ export interface DurableTask {
   readonly retries: number;
   /** Milliseconds before the first retry; doubles for each later one. */
   readonly backoff: number;
+  /** Milliseconds an attempt may run before it counts as failed. */
+  readonly timeout?: number;
   readonly value: unknown;
 }
 
@@ -22,8 +25,9 @@ export interface DurableResult {
   readonly result: WireResult;
 }
 
-export function durableTask(chain: readonly StepSpec[], retries: number, backoff: number, value: unknown): DurableTask {
-  return { v: PROTOCOL_VERSION, chain, retries, backoff, value };
+export function durableTask(chain: readonly StepSpec[], policy: ResolvedPolicy, value: unknown): DurableTask {
+  const { retries, backoff, timeout } = policy;
+  return { v: PROTOCOL_VERSION, chain, retries, backoff, ...(timeout === undefined ? {} : { timeout }), value };
 }
 
 export function readDurableTask(value: unknown): DurableTask {
@@ -31,6 +35,7 @@ export function readDurableTask(value: unknown): DurableTask {
   if (!Array.isArray(task.chain) || !task.chain.every(isStep)) throw new ProtocolError('malformed durable task: bad chain');
   if (!Number.isInteger(task.retries) || (task.retries as number) < 0) throw new ProtocolError('malformed durable task: bad retries');
   if (typeof task.backoff !== 'number' || !(task.backoff >= 0)) throw new ProtocolError('malformed durable task: bad backoff');
+  if (task.timeout !== undefined && !(typeof task.timeout === 'number' && task.timeout > 0 && Number.isFinite(task.timeout))) throw new ProtocolError('malformed durable task: bad timeout');
   return task as unknown as DurableTask;
 }
 

@@ -180,8 +180,7 @@ export class DurableSegment implements SegmentView {
     if (chain.sequential) {
       return Promise.reject(new DurableSegmentError(this.name, 'accumulate/scan carry state from one element to the next, which a durable segment cannot recover: gather before them'));
     }
-    const { retries, backoff } = chain.policy;
-    const payload = this.codec.encode(durableTask(chain.steps, retries, backoff, value));
+    const payload = this.codec.encode(durableTask(chain.steps, chain.policy, value));
     this.publishing++;
     this.updateHold();
     return this.store(payload).finally(() => {

@@ -15,7 +15,7 @@ import type { NatsBus } from '../../transport/nats-bus';
 import { chainLabel, describeFailure, PROTOCOL_VERSION, type StepSpec, type WireResult } from '../protocol';
 import type { Subjects } from '../subjects';
 import { taskNamed, versionOf } from '../tasks';
-import { runChain, StepFailure, stepLabel } from '../worker/chain';
+import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from '../worker/chain';
 import { announceSubject, segmentOfStream, WORKERS_CONSUMER, type DurableNames } from './durable-names';
 import { readDurableTask, type DurableResult, type DurableTask } from './durable-protocol';
 
@@ -154,7 +154,7 @@ export class DurableTaskRunner {
     const attempt = msg.info.deliveryCount - 1;
     const started = performance.now();
     try {
-      const output = await runChain(task.chain, task.value, undefined, false);
+      const output = await runWithin(task, runChain(task.chain, task.value, undefined, false));
       await this.finish(msg, names, { seq: msg.seq, attempt, ok: true, values: output.values, task: chainLabel(task.chain), ms: performance.now() - started });
       this.done++;
     } catch (error) {
@@ -207,6 +207,18 @@ export class DurableTaskRunner {
     for (const msg of this.running) msg.working();
     for (const { msg } of this.queue) msg.working();
   };
+}
+
+/** The chain's output, or a failure of its last step once the task's `timeout` passed (the run itself goes on, its output unused). */
+function runWithin(task: DurableTask, run: Promise<ChainOutput>): Promise<ChainOutput> {
+  const { timeout } = task;
+  if (timeout === undefined) return run;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    const last = task.chain[task.chain.length - 1] ?? { op: 'map' };
+    timer = setTimeout(() => reject(new StepFailure(last, new TaskTimeoutError(`the task ran longer than its timeout of ${timeout} ms`))), timeout);
+  });
+  return Promise.race([run, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A runner for a worker connected through `bus`, started. */

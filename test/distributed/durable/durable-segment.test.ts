@@ -1,4 +1,4 @@
-import { ArgumentRangeError, Client, CloseTimeoutError, DurableSegmentError, Stream } from '../../../src';
+import { ArgumentRangeError, Client, CloseTimeoutError, DurableSegmentError, Stream, type PipelineError, type TaskPolicy } from '../../../src';
 import type { DurableGatherNode } from '../../../src/distributed/durable/durable-gather-node';
 import { durableNames } from '../../../src/distributed/durable/durable-names';
 import { Worker } from '../../../src/distributed/worker/worker';
@@ -7,7 +7,7 @@ import { NatsServer } from '../../support/nats-server';
 import { storedCount } from '../../support/jetstream';
 import { NatsBus } from '../../../src/transport/nats-bus';
 import { waitFor } from '../../support/wait-for';
-import { failOnThree, inc } from '../fixtures/tasks';
+import { failOnThree, inc, slowInc } from '../fixtures/tasks';
 
 const TASKS = require.resolve('../fixtures/tasks');
 
@@ -83,20 +83,34 @@ describe('durable segments (real nats-server with JetStream)', () => {
     expect(await storedCount(bus.connection, durableNames(c.subjects, 'ordered').taskStream)).toBe(0);
   });
 
-  test('a failing task is retried by its policy, then dropped (term) and reported; later elements still come out', async () => {
+  /** Runs `inputs` through `scatter({ durable }).map(fn, policy).buffer(4).gather()` on one worker; the outputs and the errors. */
+  async function runWithPolicy(durable: string, fn: (x: number) => unknown, policy: TaskPolicy, inputs: number[]): Promise<{ out: unknown[]; errors: PipelineError[] }> {
     const prefix = freshPrefix();
     await worker(prefix);
     const c = await client(prefix);
     const source = new Stream<number>();
-    const gathered = source.scatter({ client: c, durable: 'poison' }).map(failOnThree, { retries: 1, backoff: 10 }).buffer(4).gather();
+    const gathered = source.scatter({ client: c, durable }).map(fn, policy).buffer(4).gather();
     const out = gathered.sinkToList();
     const errors = gathered.errors.sinkToList();
-    for (const x of [1, 2, 3, 4]) await source.emit(x);
+    for (const x of inputs) await source.emit(x);
     await source.drain();
+    return { out, errors };
+  }
+
+  test('a failing task is retried by its policy, then dropped (term) and reported; later elements still come out', async () => {
+    const { out, errors } = await runWithPolicy('poison', failOnThree, { retries: 1, backoff: 10 }, [1, 2, 3, 4]);
     expect(out).toEqual([1, 2, 4]);
     expect(errors).toHaveLength(1);
     expect(String(errors[0].error)).toMatch(/three is not allowed/);
     expect(workers[0].durableTaskCounts).toEqual({ done: 3, failed: 2 });
+  });
+
+  test("a task over its policy's timeout fails with a TimeoutError once its retries are used up", async () => {
+    const { out, errors } = await runWithPolicy('timeout', slowInc, { timeout: 2, retries: 1 }, [1]);
+    expect(out).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0].error)).toMatch(/TimeoutError: the task ran longer than its timeout of 2 ms/);
+    expect(workers[0].durableTaskCounts).toEqual({ done: 0, failed: 2 });
   });
 
   test('client.close() waits for stored elements to be delivered', async () => {
