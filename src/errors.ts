@@ -116,6 +116,21 @@ export class JetStreamSetupError extends Error {
 }
 
 /**
+ * A durable segment (`scatter({ durable })`) cannot run: the client is not a NATS client, the
+ * server runs no JetStream (`nats-server -js`), or the server refused its streams or consumers.
+ */
+export class DurableSegmentError extends Error {
+  override readonly name = 'DurableSegmentError';
+  constructor(
+    readonly durable: string,
+    problem: string,
+    cause?: unknown,
+  ) {
+    super(`scatter({ durable: '${durable}' }): ${problem}`, { cause });
+  }
+}
+
+/**
  * JetStream did not store an element published by `toNats(subject, { jetstream: true })`: no
  * stream captures the subject (`no-stream`), the stream refused it (`rejected`: full, too big;
  * `code` is the server's error code), or no acknowledgement came in time (`timeout`; it may be

@@ -2,7 +2,7 @@ import './nodes';
 
 export { Stream, type Emitted, type StreamOptions } from './stream';
 export * from './sources';
-export { ArgumentRangeError, ArgumentTypeError, ClientClosingError, JetStreamPublishError, JetStreamSetupError, NatsConnectionError, PipelineError } from './errors';
+export { ArgumentRangeError, ArgumentTypeError, ClientClosingError, DurableSegmentError, JetStreamPublishError, JetStreamSetupError, NatsConnectionError, PipelineError } from './errors';
 export { MissingKeyError, type KeySelector } from './nodes/support/key-selector';
 export type { AccumulateOptions } from './nodes/accumulate';
 export { ToJetStream, type ToJetStreamOptions } from './nodes/to-jetstream';
@@ -33,6 +33,9 @@ export { task, UnregisteredTaskError } from './distributed/tasks';
 export { Worker, type WorkerOptions } from './distributed/worker/worker';
 export type { Remote, Unresolved } from './distributed/remote';
 export type { GatherOptions } from './distributed/gather-node';
+export { DurableGatherNode, durableDelivery } from './distributed/durable/durable-gather-node';
+export type { DurableDelivery } from './distributed/durable/durable-segment';
+export type { DurableScatterOptions } from './distributed/durable/durable-scatter';
 export type { ScatterOptions } from './distributed/scatter';
 export {
   BusClosedError,

@@ -23,6 +23,8 @@ import { requireFunction, requirePositiveInteger } from '../validate';
 import type { Client } from './client/client';
 import { CompiledChain, type StateHolder } from './compiled-chain';
 import { GatherNode, type GatherOptions } from './gather-node';
+import { DurableGatherNode, durableGatherOptions } from './durable/durable-gather-node';
+import { durableConfigOf } from './durable/durable-scatter';
 import { RemoteValue, type ChainTail, type Remote } from './remote';
 import { combinePolicies, splitPolicy, type ResolvedPolicy, type TaskPolicy } from './task-policy';
 import { nameOfTask, UnregisteredTaskError, versionOf } from './tasks';
@@ -176,6 +178,13 @@ function segmentOf(node: DistributedNode): DistributedNode[] {
   return nodes;
 }
 
+/** The scatter a distributed node's segment starts at. */
+function scatterOf(node: DistributedNode): ScatterNode | undefined {
+  let at: Stream<unknown> | undefined = node;
+  while (at instanceof DistributedNode && !(at instanceof ScatterNode)) at = at.upstream;
+  return at instanceof ScatterNode ? at : undefined;
+}
+
 function compileChain(tail: TaskNode): CompiledChain {
   const tasks = segmentOf(tail).filter((node): node is TaskNode => node instanceof TaskNode);
   const holders = tasks.filter((node): node is AccumulateTask => node instanceof AccumulateTask);
@@ -245,6 +254,8 @@ const operators: Record<Exclude<keyof DistributedOperators<unknown>, 'client'>, 
   },
   gather(options: GatherOptions = {}) {
     const buffer = bufferBefore(this);
+    const durable = durableConfigOf(scatterOf(this));
+    if (durable !== undefined) return new DurableGatherNode(this, this.client, durable, buffer ?? 1, durableGatherOptions(options));
     return new GatherNode(this, this.client, buffer ?? 1, buffer !== undefined, options);
   },
   scatter() {

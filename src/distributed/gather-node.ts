@@ -13,26 +13,10 @@ export interface GatherOptions extends StreamOptions {
   ordered?: boolean;
 }
 
-export class GatherNode<T> extends Stream<T> implements SegmentOutput {
-  readonly segment: Segment;
-
-  constructor(upstream: Stream<unknown>, client: Client, credits: number, buffered: boolean, options: GatherOptions) {
-    super(options, [upstream]);
-    this.segment = client.openSegment({ credits, buffered, ordered: options.ordered ?? true }, this);
-  }
-
+/** The local end of a segment, core or durable: it holds (for `drain()`) while its segment does. */
+export abstract class GatherBase<T> extends Stream<T> {
   override get kind(): string {
     return 'gather';
-  }
-
-  get gatherState(): string {
-    return this.segment.gatherState;
-  }
-
-  override update(x: unknown): Emitted {
-    if (!(x instanceof RemoteValue)) return this.emit(x as T);
-    if (x.tail === undefined) return this.emit(x.value as T);
-    return this.segment.submit(x.value, x.tail.chain);
   }
 
   segmentHolds(): void {
@@ -46,5 +30,24 @@ export class GatherNode<T> extends Stream<T> implements SegmentOutput {
   /** Resolves once every element the segment accepted left this node. */
   async finished(): Promise<void> {
     for (let wait = this.settled(); wait !== undefined; wait = this.settled()) await wait;
+  }
+}
+
+export class GatherNode<T> extends GatherBase<T> implements SegmentOutput {
+  readonly segment: Segment;
+
+  constructor(upstream: Stream<unknown>, client: Client, credits: number, buffered: boolean, options: GatherOptions) {
+    super(options, [upstream]);
+    this.segment = client.openSegment({ credits, buffered, ordered: options.ordered ?? true }, this);
+  }
+
+  get gatherState(): string {
+    return this.segment.gatherState;
+  }
+
+  override update(x: unknown): Emitted {
+    if (!(x instanceof RemoteValue)) return this.emit(x as T);
+    if (x.tail === undefined) return this.emit(x.value as T);
+    return this.segment.submit(x.value, x.tail.chain);
   }
 }

@@ -170,7 +170,7 @@ export function checkEnvelope(value: unknown, what: string): Record<string, unkn
 
 const STEP_OPS: ReadonlySet<string> = new Set<StepOp>(['map', 'starmap', 'filter', 'pluck', 'flatten', 'accumulate']);
 
-function isStep(value: unknown): value is StepSpec {
+export function isStep(value: unknown): value is StepSpec {
   return isRecord(value) && typeof value.op === 'string' && STEP_OPS.has(value.op) && (value.task === undefined || typeof value.task === 'string');
 }
 
@@ -190,7 +190,7 @@ export function readTaskBatch(value: unknown): TaskBatch {
   return batch as unknown as TaskBatch;
 }
 
-function isResult(value: unknown): value is WireResult {
+export function isResult(value: unknown): value is WireResult {
   if (!isRecord(value) || !Number.isInteger(value.seq) || !Number.isInteger(value.attempt)) return false;
   return value.ok === true ? Array.isArray(value.values) : value.ok === false && isRecord(value.error);
 }

@@ -76,9 +76,17 @@ export interface SegmentRequest {
   ordered: boolean;
 }
 
+/** What `close()` needs of a segment, core or durable. */
+export interface ClosableSegment {
+  readonly pendingElements: number;
+  stopAccepting(): void;
+  abandon(error: Error): void;
+  close(): void | Promise<void>;
+}
+
 interface OpenSegment {
-  readonly segment: Segment;
-  readonly output: SegmentOutput;
+  readonly segment: ClosableSegment;
+  readonly output: Pick<SegmentOutput, 'finished'>;
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 60_000;
@@ -229,6 +237,12 @@ export class Client {
     return segment;
   }
 
+  /** A segment made elsewhere (a durable one): `close()` waits for it; `attach` runs with the task bus once connected. */
+  adoptSegment(segment: ClosableSegment, output: Pick<SegmentOutput, 'finished'>, attach: (bus: Bus) => void): void {
+    this.segments.add({ segment, output });
+    this.onReady(attach);
+  }
+
   /**
    * Waits (at most `timeout` ms) for in-flight work, then stops local workers and closes the bus.
    * Rejects with a `CloseTimeoutError` when elements were still pending at the timeout.
@@ -246,7 +260,7 @@ export class Client {
     const deadline = performance.now() + timeout;
     const started = timeout === Infinity || (await withinBound(this.ready, timeout));
     const failure = await this.finishSegments(segments, started ? Math.max(0, deadline - performance.now()) : 0);
-    for (const { segment } of segments) segment.close();
+    await Promise.all(segments.map(({ segment }) => segment.close()));
     await Promise.all(this.dashboards.splice(0).map((dashboard) => dashboard.close()));
     await this.embeddedWorker?.drain();
     await this.cluster?.close();

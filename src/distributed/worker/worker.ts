@@ -45,6 +45,7 @@ import { addRejections, noRejections, RejectionLog, type RejectionCounts } from 
 import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
 import { InspectPublisher } from './inspect-publisher';
+import { startDurableTasks, type DurableTaskRunner } from '../durable/durable-task-runner';
 import { AuthenticatedBus } from '../authenticated-bus';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 import type { WorkerTaskCounts, WorkerView } from '../../metrics/collect';
@@ -116,6 +117,8 @@ export class Worker implements WorkerView {
   private level: 'IDLE' | 'BUSY' | 'SATURATED' = 'IDLE';
   private subscriptions: Subscription[] = [];
   private membership: PoolMembership | undefined = undefined;
+  /** Over NATS: the tasks of durable segments, pulled from JetStream. */
+  private durableTasks: DurableTaskRunner | undefined = undefined;
   private timer: NodeJS.Timeout | undefined = undefined;
   private readonly outbox = new Map<string, WireResult[]>();
   /** Tasks held (queued or running) per segment: how many pipelines share this worker now. */
@@ -172,6 +175,11 @@ export class Worker implements WorkerView {
     return { run: this.done + this.failed, failed: this.failed, running: this.running, queued: this.queue.length };
   }
 
+  /** Tasks of durable segments (over NATS with JetStream): stored results, and failed attempts. */
+  get durableTaskCounts(): { done: number; failed: number } | undefined {
+    return this.durableTasks === undefined ? undefined : { done: this.durableTasks.done, failed: this.durableTasks.failed };
+  }
+
   /** Task messages refused as malformed or of another protocol version (decoded, then refused). */
   get rejectedMessages(): number {
     return this.rejections.counts.malformed + this.rejections.counts['unknown-version'];
@@ -194,6 +202,8 @@ export class Worker implements WorkerView {
       if (this.options.servers === undefined) throw new Error('Worker needs a bus or servers');
       this.bus = await NatsBus.connect({ name: `rivulet worker ${this.id}`, ...pickConnectionOptions(this.options) });
     }
+    // Stored tasks are not sealed with the secret: a worker that has one runs none of them.
+    if (this.bus instanceof NatsBus && this.auth === undefined) this.durableTasks = startDurableTasks(this.bus, this.subjects, this.id, this.concurrency);
     if (this.auth !== undefined) this.bus = new AuthenticatedBus(this.bus, this.auth);
     const bus = this.bus;
     this.busRejections = bus.stats().rejected;
@@ -260,6 +270,7 @@ export class Worker implements WorkerView {
     this.membership?.leave();
     this.phase = 'draining';
     this.actor.send({ type: 'DRAIN' });
+    await withinBound(this.durableTasks?.stop() ?? Promise.resolve(), this.drainTimeout);
     if (this.running > 0 || this.queue.length > 0) await withinBound(new Promise<void>((resolve) => this.idleWaiters.push(resolve)), this.drainTimeout);
     this.flushResults();
     if (this.timer !== undefined) clearInterval(this.timer);

@@ -1,0 +1,229 @@
+/**
+ * The worker end of durable segments. A worker finds the task streams of its pool (listing them
+ * at start, every few seconds and whenever a client announces a segment) and pulls their tasks
+ * through each one's durable consumer, shared by the whole pool (`max_ack_pending` is the pool's
+ * credit). For each task: run the chain, store the result, then acknowledge the task; a failed
+ * task is handed back with backoff until the segment's retries are used up, then its failure is
+ * stored as its result and the task dropped (`term`). Leases of tasks held are renewed every
+ * third of the consumer's `AckWait`, so only a worker that died lets its tasks go to another.
+ */
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { describeError } from '../../errors';
+import { Codec } from '../../transport/codec';
+import type { NatsBus } from '../../transport/nats-bus';
+import { chainLabel, describeFailure, PROTOCOL_VERSION, type StepSpec, type WireResult } from '../protocol';
+import type { Subjects } from '../subjects';
+import { taskNamed, versionOf } from '../tasks';
+import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from '../worker/chain';
+import { announceSubject, segmentOfStream, WORKERS_CONSUMER, type DurableNames } from './durable-names';
+import { readDurableTask, type DurableResult, type DurableTask } from './durable-protocol';
+
+export interface DurableTaskRunnerOptions {
+  readonly connection: NatsConnection;
+  readonly subjects: Subjects;
+  readonly worker: string;
+  /** Durable tasks run at once (over all segments). */
+  readonly concurrency: number;
+  /** Milliseconds between looks for new segments (default 2000). */
+  readonly rescanInterval?: number;
+}
+
+interface Taken {
+  readonly msg: JsMsg;
+  readonly names: DurableNames;
+}
+
+const DEFAULT_RESCAN = 2_000;
+/** A worker that lacks a task of the chain hands it back for this long (another worker may have it). */
+const MISSING_TASK_DELAY = 1_000;
+
+export class DurableTaskRunner {
+  /** Durable tasks whose result this worker stored. */
+  done = 0;
+  /** Attempts that failed (handed back or, after the last retry, stored as failures). */
+  failed = 0;
+  private readonly codec = new Codec();
+  private readonly client: JetStreamClient;
+  private readonly consumers = new Map<string, ConsumerMessages | undefined>();
+  private readonly queue: Taken[] = [];
+  private readonly running = new Set<JsMsg>();
+  private announcements: Subscription | undefined = undefined;
+  private rescan: NodeJS.Timeout | undefined = undefined;
+  private lease: NodeJS.Timeout | undefined = undefined;
+  private leaseInterval = Infinity;
+  private scanning = false;
+  private stopped = false;
+  private idle: (() => void) | undefined = undefined;
+
+  constructor(private readonly options: DurableTaskRunnerOptions) {
+    this.client = jetstream(options.connection);
+  }
+
+  /** Segments it pulls tasks from. */
+  get segments(): number {
+    return this.consumers.size;
+  }
+
+  start(): void {
+    this.announcements = this.options.connection.subscribe(announceSubject(this.options.subjects), { callback: () => void this.scan() });
+    this.rescan = setInterval(() => void this.scan(), this.options.rescanInterval ?? DEFAULT_RESCAN);
+    this.rescan.unref();
+    void this.scan();
+  }
+
+  /** Stops pulling, hands back the tasks not started, waits for the running ones to store their results. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.rescan);
+    this.announcements?.unsubscribe();
+    await Promise.all([...this.consumers.values()].map((messages) => messages?.close()));
+    for (const { msg } of this.queue.splice(0)) msg.nak();
+    if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    clearInterval(this.lease);
+  }
+
+  /** Starts pulling from every task stream of the pool it does not serve yet. */
+  private async scan(): Promise<void> {
+    if (this.scanning || this.stopped) return;
+    this.scanning = true;
+    try {
+      const manager = await jetstreamManager(this.options.connection);
+      for await (const info of manager.streams.list(`${this.options.subjects.prefix}.durable.${this.options.subjects.pool}.*.tasks`)) {
+        const names = segmentOfStream(this.options.subjects, info.config.description);
+        if (names !== undefined && !this.consumers.has(names.taskStream)) await this.serve(names);
+      }
+    } catch {
+      // JetStream unreachable (not enabled, server restarting): the next scan tries again.
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private async serve(names: DurableNames): Promise<void> {
+    this.consumers.set(names.taskStream, undefined);
+    try {
+      const consumer = await this.client.consumers.get(names.taskStream, WORKERS_CONSUMER);
+      const { config } = await consumer.info();
+      this.renewLeasesEvery(Math.max(1, Math.floor((config.ack_wait ?? 30e9) / 3e6)));
+      const messages = await consumer.consume({ max_messages: this.options.concurrency, callback: (msg) => this.take(msg, names) });
+      if (this.stopped) await messages.close();
+      else this.consumers.set(names.taskStream, messages);
+      // A consumer that ends (its stream deleted, say) is looked for again by the next scan.
+      void messages.closed().then(() => {
+        if (this.consumers.get(names.taskStream) === messages) this.consumers.delete(names.taskStream);
+      });
+    } catch {
+      this.consumers.delete(names.taskStream);
+    }
+  }
+
+  private take(msg: JsMsg, names: DurableNames): void {
+    if (this.stopped) {
+      msg.nak();
+      return;
+    }
+    this.queue.push({ msg, names });
+    this.startQueued();
+  }
+
+  private startQueued(): void {
+    while (this.running.size < this.options.concurrency && this.queue.length > 0) {
+      const taken = this.queue.shift() as Taken;
+      this.running.add(taken.msg);
+      void this.run(taken).finally(() => {
+        this.running.delete(taken.msg);
+        this.startQueued();
+        if (this.running.size === 0) this.idle?.();
+      });
+    }
+  }
+
+  private async run({ msg, names }: Taken): Promise<void> {
+    let task: DurableTask;
+    try {
+      task = readDurableTask(this.codec.decode(msg.data));
+    } catch (error) {
+      await this.finish(msg, names, { seq: msg.seq, attempt: 0, ok: false, task: 'task', error: describeFailure(error) });
+      return;
+    }
+    if (!this.canRun(task.chain)) {
+      msg.nak(MISSING_TASK_DELAY);
+      return;
+    }
+    const attempt = msg.info.deliveryCount - 1;
+    const started = performance.now();
+    try {
+      const output = await runWithin(task, runChain(task.chain, task.value, undefined, false));
+      await this.finish(msg, names, { seq: msg.seq, attempt, ok: true, values: output.values, task: chainLabel(task.chain), ms: performance.now() - started });
+      this.done++;
+    } catch (error) {
+      this.failed++;
+      if (attempt < task.retries) {
+        msg.nak(task.backoff * 2 ** attempt);
+        return;
+      }
+      const step = error instanceof StepFailure ? stepLabel(error.step) : 'chain';
+      const cause = error instanceof StepFailure ? error.original : error;
+      await this.finish(msg, names, { seq: msg.seq, attempt, ok: false, task: step, error: describeFailure(cause), ms: performance.now() - started });
+    }
+  }
+
+  /**
+   * Stores the result (its message id is the task's, so a task run twice is stored once), then
+   * acknowledges the task (or drops it, for a failure). When the result cannot be stored, the
+   * task is left alone: its lease runs out and it goes out again.
+   */
+  private async finish(msg: JsMsg, names: DurableNames, result: WireResult): Promise<void> {
+    const stored: DurableResult = { v: PROTOCOL_VERSION, worker: this.options.worker, result };
+    try {
+      await this.client.publish(names.resultSubject, this.codec.encode(stored), { msgID: `${names.taskStream}.${msg.seq}` });
+    } catch (error) {
+      console.error(`rivulet worker ${this.options.worker}: could not store the result of task ${msg.seq} of ${names.taskStream} (${describeError(error)}); it runs again after its lease`);
+      return;
+    }
+    if (result.ok) msg.ack();
+    else msg.term();
+  }
+
+  private canRun(chain: readonly StepSpec[]): boolean {
+    return chain.every((step) => {
+      if (step.task === undefined) return true;
+      const fn = taskNamed(step.task);
+      return fn !== undefined && (step.version === undefined || versionOf(fn) === step.version);
+    });
+  }
+
+  /** One timer for every segment, at the shortest third of their `AckWait`s. */
+  private renewLeasesEvery(interval: number): void {
+    if (interval >= this.leaseInterval) return;
+    this.leaseInterval = interval;
+    clearInterval(this.lease);
+    this.lease = setInterval(this.renewLeases, interval);
+    this.lease.unref();
+  }
+
+  private readonly renewLeases = (): void => {
+    for (const msg of this.running) msg.working();
+    for (const { msg } of this.queue) msg.working();
+  };
+}
+
+/** The chain's output, or a failure of its last step once the task's `timeout` passed (the run itself goes on, its output unused). */
+function runWithin(task: DurableTask, run: Promise<ChainOutput>): Promise<ChainOutput> {
+  const { timeout } = task;
+  if (timeout === undefined) return run;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    const last = task.chain[task.chain.length - 1] ?? { op: 'map' };
+    timer = setTimeout(() => reject(new StepFailure(last, new TaskTimeoutError(`the task ran longer than its timeout of ${timeout} ms`))), timeout);
+  });
+  return Promise.race([run, expired]).finally(() => clearTimeout(timer));
+}
+
+/** A runner for a worker connected through `bus`, started. */
+export function startDurableTasks(bus: NatsBus, subjects: Subjects, worker: string, concurrency: number): DurableTaskRunner {
+  const runner = new DurableTaskRunner({ connection: bus.connection, subjects, worker, concurrency });
+  runner.start();
+  return runner;
+}

@@ -1,0 +1,181 @@
+import { ArgumentRangeError, Client, CloseTimeoutError, DurableSegmentError, Stream, type PipelineError, type TaskPolicy } from '../../../src';
+import type { DurableGatherNode } from '../../../src/distributed/durable/durable-gather-node';
+import { durableNames } from '../../../src/distributed/durable/durable-names';
+import { Worker } from '../../../src/distributed/worker/worker';
+import { InspectionModel } from '../../../src/inspect/model';
+import { NatsServer } from '../../support/nats-server';
+import { storedCount } from '../../support/jetstream';
+import { NatsBus } from '../../../src/transport/nats-bus';
+import { waitFor } from '../../support/wait-for';
+import { failOnThree, inc, slowInc } from '../fixtures/tasks';
+
+const TASKS = require.resolve('../fixtures/tasks');
+
+describe('durable segments (real nats-server with JetStream)', () => {
+  let server: NatsServer;
+  let bus: NatsBus;
+  const clients: Client[] = [];
+  const workers: Worker[] = [];
+  let count = 0;
+
+  beforeAll(async () => {
+    server = await NatsServer.start({ jetstream: true });
+    bus = await NatsBus.connect({ servers: server.url });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close({ timeout: 2_000 }).catch(() => {})));
+    await Promise.all(workers.splice(0).map((worker) => worker.drain()));
+  });
+  afterAll(async () => {
+    await bus.close();
+    await server.stop();
+  });
+
+  function freshPrefix(): string {
+    return `durable${process.pid}x${++count}`;
+  }
+
+  async function client(prefix: string, url = server.url): Promise<Client> {
+    const started = new Client({ servers: url, prefix });
+    clients.push(started);
+    await started.whenReady();
+    return started;
+  }
+
+  async function worker(prefix: string): Promise<Worker> {
+    const started = new Worker({ servers: server.url, prefix, tasks: TASKS, concurrency: 4, heartbeatInterval: 200 });
+    workers.push(started);
+    return started.start();
+  }
+
+  test('emit resolves once the task is stored; a worker joining later runs it and the result comes out', async () => {
+    const prefix = freshPrefix();
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const out = source.scatter({ client: c, durable: 'stored' }).map(inc).buffer(4).gather().sinkToList();
+    await source.emit(1);
+    await source.emit(2);
+    const names = durableNames(c.subjects, 'stored');
+    expect(await storedCount(bus.connection, names.taskStream)).toBe(2);
+    expect(out).toEqual([]);
+    await worker(prefix);
+    await waitFor(() => out.length === 2, 10_000, 'two results');
+    expect(out).toEqual([2, 3]);
+  });
+
+  test('results come out in emission order and drain() waits for them; the task stream is trimmed behind them', async () => {
+    const prefix = freshPrefix();
+    await worker(prefix);
+    await worker(prefix);
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: c, durable: 'ordered' }).map(inc).buffer(8).gather();
+    const out = gathered.sinkToList();
+    for (let i = 0; i < 100; i++) await source.emit(i);
+    await source.drain();
+    expect(out).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const model = new InspectionModel({ pipelines: [source] });
+    const gatherView = model.sample().graph.nodes.find((node) => node.kind === 'gather');
+    model.close();
+    expect(gatherView?.credits).toBeGreaterThan(0);
+    const segment = (gathered as unknown as DurableGatherNode<number>).segment;
+    await waitFor(() => segment.unconfirmedResults === 0, 5_000, 'confirmations');
+    expect(await storedCount(bus.connection, durableNames(c.subjects, 'ordered').taskStream)).toBe(0);
+  });
+
+  /** Runs `inputs` through `scatter({ durable }).map(fn, policy).buffer(4).gather()` on one worker; the outputs and the errors. */
+  async function runWithPolicy(durable: string, fn: (x: number) => unknown, policy: TaskPolicy, inputs: number[]): Promise<{ out: unknown[]; errors: PipelineError[] }> {
+    const prefix = freshPrefix();
+    await worker(prefix);
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: c, durable }).map(fn, policy).buffer(4).gather();
+    const out = gathered.sinkToList();
+    const errors = gathered.errors.sinkToList();
+    for (const x of inputs) await source.emit(x);
+    await source.drain();
+    return { out, errors };
+  }
+
+  test('a failing task is retried by its policy, then dropped (term) and reported; later elements still come out', async () => {
+    const { out, errors } = await runWithPolicy('poison', failOnThree, { retries: 1, backoff: 10 }, [1, 2, 3, 4]);
+    expect(out).toEqual([1, 2, 4]);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0].error)).toMatch(/three is not allowed/);
+    expect(workers[0].durableTaskCounts).toEqual({ done: 3, failed: 2 });
+  });
+
+  test("a task over its policy's timeout fails with a TimeoutError once its retries are used up", async () => {
+    const { out, errors } = await runWithPolicy('timeout', slowInc, { timeout: 2, retries: 1 }, [1]);
+    expect(out).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0].error)).toMatch(/TimeoutError: the task ran longer than its timeout of 2 ms/);
+    expect(workers[0].durableTaskCounts).toEqual({ done: 0, failed: 2 });
+  });
+
+  test('client.close() waits for stored elements to be delivered', async () => {
+    const prefix = freshPrefix();
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const out = source.scatter({ client: c, durable: 'closing' }).map(inc).buffer(4).gather().sinkToList();
+    for (const x of [1, 2, 3]) await source.emit(x);
+    const closed = c.close({ timeout: 20_000 });
+    await worker(prefix);
+    await closed;
+    expect(out).toEqual([2, 3, 4]);
+  });
+
+  test('workers run stored tasks while no client runs; the next client with the same pipeline delivers them, in order, before new ones', async () => {
+    const prefix = freshPrefix();
+    const first = await client(prefix);
+    const firstSource = new Stream<number>();
+    firstSource.scatter({ client: first, durable: 'handover' }).map(inc).buffer(4).gather().sinkToList();
+    for (const x of [10, 20, 30]) await firstSource.emit(x);
+    await expect(first.close({ timeout: 50 })).rejects.toThrow(CloseTimeoutError);
+    const names = durableNames(first.subjects, 'handover');
+    await worker(prefix);
+    await waitFor(() => workers[0].durableTaskCounts?.done === 3, 10_000, 'the tasks run with no client');
+
+    const second = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: second, durable: 'handover' }).map(inc).buffer(4).gather();
+    const out = gathered.sinkToList();
+    await source.drain();
+    expect(out).toEqual([11, 21, 31]);
+    expect((gathered as unknown as DurableGatherNode<number>).segment.recovered).toBe(3);
+    await source.emit(40);
+    await source.drain();
+    expect(out).toEqual([11, 21, 31, 41]);
+    await waitFor(() => (gathered as unknown as DurableGatherNode<number>).segment.unconfirmedResults === 0, 5_000, 'confirmations');
+    expect(await storedCount(bus.connection, names.taskStream)).toBe(0);
+  });
+
+  test('durable is refused on a client that is not a NATS client, naming the option', () => {
+    const embedded = new Client();
+    clients.push(embedded);
+    expect(() => new Stream<number>().scatter({ client: embedded, durable: 'x' })).toThrow(ArgumentRangeError);
+    expect(() => new Stream<number>().scatter({ client: embedded, durable: 'x' })).toThrow(/durable/);
+  });
+
+  test('durable is refused on a client with a cluster secret (stored tasks are not sealed with it)', async () => {
+    const sealed = new Client({ servers: server.url, prefix: freshPrefix(), secret: 'a-secret-of-at-least-16-bytes' });
+    clients.push(sealed);
+    expect(() => new Stream<number>().scatter({ client: sealed, durable: 'x' })).toThrow(ArgumentRangeError);
+  });
+
+  test('durable on a server without JetStream fails the emits with a DurableSegmentError naming the option', async () => {
+    const plain = await NatsServer.start();
+    try {
+      const c = await client(freshPrefix(), plain.url);
+      const source = new Stream<number>();
+      const gathered = source.scatter({ client: c, durable: 'nojs' }).map(inc).gather();
+      gathered.errors.sinkToList();
+      const emitted = source.emit(1);
+      await expect(emitted).rejects.toThrow(DurableSegmentError);
+      await expect(emitted).rejects.toThrow(/scatter\(\{ durable: 'nojs' \}\).*JetStream/);
+    } finally {
+      await Promise.all(clients.splice(0).map((started) => started.close({ timeout: 1_000 }).catch(() => {})));
+      await plain.stop();
+    }
+  });
+});
