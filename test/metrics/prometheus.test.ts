@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { Client, Stream } from '../../src';
 import { NODE_METRICS, SEGMENT_METRICS } from '../../src/metrics/definitions';
 import { prometheusName, renderLiveMetrics, renderPrometheus } from '../../src/metrics/prometheus';
 import { parsePrometheus, valueOf } from '../support/prometheus';
+import { square } from '../distributed/fixtures/user-project/tasks';
 
 describe('Prometheus text of the metrics', () => {
   test('every node in, out, errors and pending, labelled with its name and id', () => {
@@ -60,6 +62,27 @@ describe('Prometheus text of the metrics', () => {
       expect(valueOf(series, 'rivulet_worker_busy_slots', labels)).toBe(0);
       expect(valueOf(series, 'rivulet_worker_queue', labels)).toBe(0);
       expect(valueOf(series, 'rivulet_worker_slots', labels)).toBe(worker.capacity);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('worker threads of a local cluster appear in this process, counted from what the client hears of them', async () => {
+    const client = new Client({ workers: 2, tasks: path.join(__dirname, '..', 'distributed', 'fixtures', 'user-project', 'tasks.ts') });
+    try {
+      const source = new Stream<number>();
+      source.scatter({ client }).map(square).buffer(4).gather().sinkToList();
+      await client.whenReady();
+      for (let i = 0; i < 10; i++) await source.emit(i);
+      await source.drain();
+      const series = parsePrometheus(renderLiveMetrics());
+      const threads = client.workers().map((worker) => ({ worker: worker.id, pool: 'default' }));
+      expect(threads).toHaveLength(2);
+      expect(threads.reduce((sum, labels) => sum + (valueOf(series, 'rivulet_worker_tasks_run_total', labels) ?? 0), 0)).toBe(10);
+      for (const labels of threads) {
+        expect(valueOf(series, 'rivulet_worker_slots', labels)).toBe(1);
+        expect(valueOf(series, 'rivulet_worker_busy_slots', labels)).toBe(0);
+      }
     } finally {
       await client.close();
     }

@@ -17,6 +17,8 @@ import type { WorkerDirectory } from './worker-directory';
 import type { Subjects } from '../subjects';
 import { resolveTaskModules, threadExecArgv } from './thread-loader';
 import { newWorkerId } from '../worker/worker';
+import { registerWorker } from '../../metrics/registry';
+import { ThreadWorkerView } from './thread-worker-view';
 
 export interface LocalClusterOptions {
   tasks?: string | string[];
@@ -27,6 +29,8 @@ export interface LocalClusterOptions {
 
 interface Member {
   readonly id: string;
+  /** Held here: the metrics registry keeps it only as long as the member exists. */
+  readonly metricsView: ThreadWorkerView;
   readonly thread: Thread;
   readonly exited: Promise<void>;
   readonly stopRelay: () => void;
@@ -104,7 +108,9 @@ export class LocalCluster {
       execArgv: this.execArgv,
     });
     const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-    const member: Member = { id, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false, started: false, failure: undefined };
+    const metricsView = new ThreadWorkerView(id, pool, this.options.concurrency, this.directory);
+    registerWorker(metricsView);
+    const member: Member = { id, metricsView, thread, exited, stopRelay: relayPort(this.bus, thread), retiring: false, started: false, failure: undefined };
     thread.on('error', (error) => (member.failure = error));
     void exited.then(() => this.onExit(member));
     return member;
