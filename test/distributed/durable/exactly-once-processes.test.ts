@@ -66,26 +66,31 @@ describe('exactly once through a durable source, a durable segment and a JetStre
         return child;
       };
 
-      const [doomedWorker, , firstPipeline] = await Promise.all([startWorker(), startWorker(), startPipeline(DIE_AT), orders.publishInputs(COUNT)]);
-      mark('processes ready');
-      const dead = (): boolean => firstPipeline.signalCode !== null || firstPipeline.exitCode !== null;
-      await waitFor(dead, remaining(), `the pipeline process to SIGKILL itself at result ${DIE_AT}`, orders.refreshStored);
-      expect(firstPipeline.signalCode).toBe('SIGKILL');
-      mark('pipeline SIGKILLed');
-      await startPipeline();
-      mark('pipeline started again');
-      await orders.reach((COUNT * 2) / 5, remaining(), 'two fifths of the output');
-      await killWorkerProcess(doomedWorker);
-      mark('worker SIGKILLed');
-      await orders.reach((COUNT * 3) / 5, remaining(), 'three fifths of the output');
-      await orders.server.restart();
-      mark('nats-server restarted');
-      const restartedAt = orders.stored;
-      await orders.reach(COUNT, remaining(), 'the whole output');
-      mark('whole output');
+      let restartedAt = COUNT;
+      try {
+        const [doomedWorker, , firstPipeline] = await Promise.all([startWorker(), startWorker(), startPipeline(DIE_AT), orders.publishInputs(COUNT)]);
+        mark('processes ready');
+        const dead = (): boolean => firstPipeline.signalCode !== null || firstPipeline.exitCode !== null;
+        await waitFor(dead, remaining(), `the pipeline process to SIGKILL itself at result ${DIE_AT}`, orders.refreshStored);
+        expect(firstPipeline.signalCode).toBe('SIGKILL');
+        mark('pipeline SIGKILLed');
+        await startPipeline();
+        mark('pipeline started again');
+        await orders.reach((COUNT * 2) / 5, remaining(), 'two fifths of the output');
+        await killWorkerProcess(doomedWorker);
+        mark('worker SIGKILLed');
+        await orders.reach((COUNT * 3) / 5, remaining(), 'three fifths of the output');
+        await orders.server.restart();
+        mark('nats-server restarted');
+        restartedAt = orders.stored;
+        await orders.reach(COUNT, remaining(), 'the whole output');
+        mark('whole output');
+      } finally {
+        // On a failure too: how far the run got, and when.
+        process.stdout.write(`exactly once: ${marks.join('; ')}; ${flagged.length} results flagged as repeats\n`);
+      }
 
       const verdict = await exactlyOnceVerdict(orders.bus.connection, 'billing', COUNT, remaining());
-      process.stdout.write(`exactly once: ${marks.join('; ')}; ${flagged.length} results flagged as repeats\n`);
       expect({ stored: verdict.stored, repeated: verdict.repeated, missing: verdict.missing }).toEqual({ stored: COUNT, repeated: [], missing: [] });
       expect(verdict.output).toContainEqual({ id: COUNT - 1, doubled: 2 * (COUNT - 1) });
       // Results stored before the SIGKILL and not yet confirmed came again: what the message id is for.
