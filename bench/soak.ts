@@ -6,6 +6,9 @@
  *
  *   npm run soak -- --minutes 5 [--workers 3] [--seed 1]
  *
+ * With `--durable`, the durable mode of bench/support/durable-soak.ts instead: a pipeline process
+ * with a durable segment, SIGKILLed itself every 10-20 s and started again.
+ *
  * Exits 0 only if nothing was lost, duplicated, wrong or out of order and the drain finished.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -16,7 +19,11 @@ import type { GatherNode } from '../src/distributed/gather-node';
 import { NatsServer } from '../test/support/nats-server';
 import { startWorkerProcess, workerReady } from '../test/support/worker-process';
 import { inc } from './support/distributed-tasks';
+import { DurableSoak, type DurableSoakSettings } from './support/durable-soak';
+import { runFaults } from './support/fault-schedule';
 import { settlesWithin, sleep } from './support/processes';
+import { seededRandom } from './support/seeded-random';
+import { SoakLog } from './support/soak-log';
 
 const TASKS = path.join(__dirname, 'support', 'distributed-tasks.ts');
 const WINDOW = 16;
@@ -33,33 +40,19 @@ const MAX_PAUSES_REPORTED = 100;
 /** Emits between forced yields, so kill and progress timers run even while emit stays synchronous. */
 const YIELD_EVERY = 1024;
 
-interface Settings {
-  minutes: number;
-  workers: number;
-  seed: number;
+interface Settings extends DurableSoakSettings {
+  durable: boolean;
 }
 
 function parseSettings(argv: string[]): Settings {
-  const { values } = parseArgs({ args: argv, options: { minutes: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { minutes: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' }, durable: { type: 'boolean' } }, strict: true });
   const minutes = Number(values.minutes ?? 1);
   const workers = Number(values.workers ?? 3);
   const seed = Number(values.seed ?? 1);
   if (!(minutes > 0 && minutes <= 24 * 60)) throw new Error(`--minutes must be a number in (0, 1440], got ${values.minutes}`);
   if (!Number.isInteger(workers) || workers < 2 || workers > 16) throw new Error(`--workers must be an integer from 2 to 16, got ${values.workers}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
-  return { minutes, workers, seed };
-}
-
-/** mulberry32: a small seeded generator, so the kill schedule of a run can be repeated. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return { minutes, workers, seed, durable: values.durable === true };
 }
 
 /** How often each id reached the sink; ids are consecutive from 0, so a growable byte array. */
@@ -103,11 +96,6 @@ class DeliveryLedger {
   }
 }
 
-interface Event {
-  readonly atSeconds: number;
-  readonly what: string;
-}
-
 class Soak {
   private server: NatsServer | undefined = undefined;
   private client: Client | undefined = undefined;
@@ -117,9 +105,7 @@ class Soak {
   private gathered: GatherNode<number> | undefined = undefined;
   private lastDeliveryAt = 0;
   private pauses = 0;
-  private readonly events: Event[] = [];
-  /** Set again when emission starts: the duration and event times count from there. */
-  private started = Date.now();
+  private readonly soakLog = new SoakLog();
   private readonly random: () => number;
   private readonly prefix = `soak${process.pid}`;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -150,12 +136,12 @@ class Soak {
     gathered.sink((result: number) => this.delivered(result - 1));
 
     const durationMs = this.settings.minutes * 60_000;
-    this.started = Date.now();
+    this.soakLog.started = Date.now();
     this.log(`${this.settings.workers} workers ready; emitting for ${this.settings.minutes} min`);
     this.scheduleFaults(durationMs);
     const progress = setInterval(() => this.progress(), PROGRESS_EVERY_MS);
     this.timers.push(progress);
-    const emitOk = await this.emitUntil(source, this.started + durationMs);
+    const emitOk = await this.emitUntil(source, this.soakLog.started + durationMs);
     this.stopFaults = true;
     await this.faults;
     this.log(`stopped emitting after ${this.emitted} elements; draining (at most ${DRAIN_TIMEOUT_MS / 1000} s)`);
@@ -191,25 +177,14 @@ class Soak {
 
   /** Kills (and replaces) a worker every 20-40 s, and restarts the server once, halfway. */
   private scheduleFaults(durationMs: number): void {
-    const restartAt = durationMs / 2;
-    const maxKills = Math.ceil(durationMs / KILL_EVERY_MS[0]) + 1;
-    this.faults = (async () => {
-      let restarted = false;
-      // A short run still sees one kill: the first comes by a third of the duration at the latest.
-      let nextKill = Math.min(this.between(KILL_EVERY_MS), durationMs / 3);
-      for (let kills = 0; kills < maxKills && !this.stopFaults; ) {
-        const elapsed = Date.now() - this.started;
-        if (!restarted && elapsed >= restartAt) {
-          restarted = true;
-          await this.restartServer();
-        } else if (elapsed >= nextKill) {
-          kills++;
-          await this.killAndReplaceWorker();
-          nextKill = elapsed + this.between(KILL_EVERY_MS);
-        }
-        await sleep(100);
-      }
-    })().catch((error: unknown) => this.log(`fault injection failed: ${String(error)}`));
+    this.faults = runFaults({
+      durationMs,
+      elapsed: () => Date.now() - this.soakLog.started,
+      random: this.random,
+      stopped: () => this.stopFaults,
+      repeating: [{ every: KILL_EVERY_MS, act: () => this.killAndReplaceWorker() }],
+      halfway: () => this.restartServer(),
+    }).catch((error: unknown) => this.log(`fault injection failed: ${String(error)}`));
   }
 
   /** Records the id; a gap in deliveries long enough to be a lost worker's tasks waiting to be re-sent becomes an event. */
@@ -220,10 +195,6 @@ class Soak {
     }
     this.lastDeliveryAt = now;
     this.ledger.record(id);
-  }
-
-  private between([low, high]: readonly [number, number]): number {
-    return low + (high - low) * this.random();
   }
 
   private async killAndReplaceWorker(): Promise<void> {
@@ -263,8 +234,7 @@ class Soak {
   private report(drained: boolean, droppedDuplicates: number): boolean {
     const { duplicated, lost } = this.ledger.tally(this.emitted);
     const { delivered, wrong, outOfOrder } = this.ledger;
-    console.log('\nevents:');
-    for (const { atSeconds, what } of this.events) console.log(`  ${atSeconds.toFixed(1).padStart(7)} s  ${what}`);
+    this.soakLog.printEvents();
     console.log(`\nminutes ${this.settings.minutes}, workers ${this.settings.workers}, seed ${this.settings.seed}, buffer ${WINDOW}`);
     console.log(`results dropped by gather as duplicates (re-sent tasks answered twice): ${droppedDuplicates}`);
     console.log(`failed emits ${this.failedEmits}, wrong values ${wrong}, out of order ${outOfOrder}, drained ${drained}`);
@@ -279,13 +249,11 @@ class Soak {
   }
 
   private event(what: string): void {
-    const atSeconds = (Date.now() - this.started) / 1000;
-    this.events.push({ atSeconds, what });
-    this.log(what);
+    this.soakLog.event(what);
   }
 
   private log(line: string): void {
-    console.log(`[soak ${((Date.now() - this.started) / 1000).toFixed(1)} s] ${line}`);
+    this.soakLog.log(line);
   }
 
   /** Kills every worker, closes the client (bounded) and stops the server. */
@@ -302,7 +270,8 @@ class Soak {
 }
 
 async function main(): Promise<number> {
-  const soak = new Soak(parseSettings(process.argv.slice(2)));
+  const settings = parseSettings(process.argv.slice(2));
+  const soak = settings.durable ? new DurableSoak(settings) : new Soak(settings);
   let cleaning: Promise<void> | undefined;
   const cleanUp = (): Promise<void> => (cleaning ??= soak.cleanUp());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -50,6 +50,16 @@ export async function readStream(connection: NatsConnection, stream: string, tim
   return values;
 }
 
+/** How often each id occurs among `values` (`{ id }` objects). */
+export function idCounts(values: readonly unknown[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const value of values) {
+    const id = (value as { id: number }).id;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Publishes `values` into JetStream one after the other (each stored before the next). */
 export async function publishAll(connection: NatsConnection, subject: string, values: readonly unknown[]): Promise<void> {
   const client = jetstream(connection);

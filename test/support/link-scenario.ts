@@ -5,7 +5,7 @@
  * the elements arrived. Used by the link test (scaled down) and `bench/link.ts soak` (20,000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { NatsServer } from './nats-server';
 import { waitFor } from './wait-for';
 
@@ -48,8 +48,9 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/** Runs `script` (a file in test/support, or an absolute path) with ts-node; `onLine` gets each stdout line. Killed when this process exits. */
 export function startScript(script: string, args: string[], onLine: (line: string) => void, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', join(HERE, script), ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', resolvePath(HERE, script), ...args], {
     cwd: join(HERE, '..', '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });

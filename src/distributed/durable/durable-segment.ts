@@ -69,6 +69,8 @@ interface Held {
 const RETRY_PAUSE = 250;
 /** Milliseconds each attempt to store a task waits for the server's acknowledgement. */
 const PUBLISH_ATTEMPT_TIMEOUT = 2_000;
+/** Attempts to hand downstream a value whose emit rejects (a sink that could not store it, e.g. during a server restart) before it is reported and confirmed. */
+const DELIVERY_ATTEMPTS = 6;
 /** Milliseconds `close()` waits to confirm the last deliveries (unconfirmed ones come again, marked, in the next run). */
 const CLOSE_CONFIRM_BOUND = 2_000;
 
@@ -319,12 +321,26 @@ export class DurableSegment implements SegmentView {
       this.output.reportError(undefined, error);
       return;
     }
-    for (const value of result.values) {
+    for (const value of result.values) await this.deliverValue(value, delivery);
+  }
+
+  /**
+   * A rejected emit is not a delivery: the value is emitted again (marked `repeat`, the sink may
+   * have done part of it) after a pause doubling from `RETRY_PAUSE`, and reported once the attempts are used up.
+   */
+  private async deliverValue(value: unknown, delivery: DurableDelivery): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        await this.output.emit(value, delivery);
+        await this.output.emit(value, attempt === 1 ? delivery : { seq: delivery.seq, repeat: true });
+        return;
       } catch (error) {
-        this.output.reportError(value, error);
+        if (attempt === DELIVERY_ATTEMPTS || this.closed) {
+          this.output.reportError(value, error);
+          return;
+        }
       }
+      this.repeats++;
+      await pause(RETRY_PAUSE * 2 ** (attempt - 1));
     }
   }
 

@@ -1,4 +1,4 @@
-import { ArgumentRangeError, Client, CloseTimeoutError, DurableSegmentError, Stream, type PipelineError, type TaskPolicy } from '../../../src';
+import { ArgumentRangeError, Client, CloseTimeoutError, durableDelivery, DurableSegmentError, Stream, type PipelineError, type TaskPolicy } from '../../../src';
 import type { DurableGatherNode } from '../../../src/distributed/durable/durable-gather-node';
 import { durableNames } from '../../../src/distributed/durable/durable-names';
 import { Worker } from '../../../src/distributed/worker/worker';
@@ -81,6 +81,29 @@ describe('durable segments (real nats-server with JetStream)', () => {
     const segment = (gathered as unknown as DurableGatherNode<number>).segment;
     await waitFor(() => segment.unconfirmedResults === 0, 5_000, 'confirmations');
     expect(await storedCount(bus.connection, durableNames(c.subjects, 'ordered').taskStream)).toBe(0);
+  });
+
+  test('a result whose emit downstream rejects is emitted again, marked repeat, not confirmed past (a sink that could not store it)', async () => {
+    const prefix = freshPrefix();
+    await worker(prefix);
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: c, durable: 'sinkfails' }).map(inc).buffer(4).gather();
+    const out: Array<{ value: number; repeat: boolean }> = [];
+    let refusals = 1;
+    gathered.sink(async (value) => {
+      if (value === 2 && refusals-- > 0) throw new Error('the sink could not store it');
+      out.push({ value, repeat: durableDelivery(gathered)?.repeat === true });
+    });
+    const errors = gathered.errors.sinkToList();
+    for (let i = 0; i < 3; i++) await source.emit(i);
+    await source.drain();
+    expect(out).toEqual([
+      { value: 1, repeat: false },
+      { value: 2, repeat: true },
+      { value: 3, repeat: false },
+    ]);
+    expect(errors).toEqual([]);
   });
 
   /** Runs `inputs` through `scatter({ durable }).map(fn, policy).buffer(4).gather()` on one worker; the outputs and the errors. */

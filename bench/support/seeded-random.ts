@@ -1,0 +1,16 @@
+/** mulberry32: a small seeded generator, so the fault schedule of a soak run can be repeated. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A number between `low` and `high` drawn from `random`. */
+export function between(random: () => number, [low, high]: readonly [number, number]): number {
+  return low + (high - low) * random();
+}
