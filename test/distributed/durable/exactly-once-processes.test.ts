@@ -15,8 +15,8 @@ const DURABLE_TASKS = join(__dirname, '..', 'fixtures', 'durable-tasks.ts');
 const COUNT = 1_000;
 /** The pipeline process SIGKILLs itself when this result reaches its sink. */
 const DIE_AT = COUNT / 5;
-/** Three process starts at once, a restart of the pipeline process and of nats-server: about 15-20 s on this machine. */
-const TIMEOUT = 28_000;
+/** Three process starts at once, a restart of the pipeline process and of nats-server: 16-27 s at load 10-12 here; CI runs two suites side by side. */
+const TIMEOUT = 50_000;
 
 describe('exactly once through a durable source, a durable segment and a JetStream sink, with real processes', () => {
   let scenario: OrdersScenario | undefined;
