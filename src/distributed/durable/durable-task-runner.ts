@@ -4,8 +4,10 @@
  * through each one's durable consumer, shared by the whole pool (`max_ack_pending` is the pool's
  * credit). For each task: run the chain, store the result, then acknowledge the task; a failed
  * task is handed back with backoff until the segment's retries are used up, then its failure is
- * stored as its result and the task dropped (`term`). Leases of tasks held are renewed every
- * third of the consumer's `AckWait`, so only a worker that died lets its tasks go to another.
+ * stored as its result and the task dropped (`term`). Results are stored in batches (see
+ * ResultBatches): a task's slot is free once its chain ran, its acknowledgement waits for the
+ * store. Leases of tasks held (queued, running or being stored) are renewed every third of the
+ * consumer's `AckWait`, so only a worker that died lets its tasks go to another.
  */
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -17,7 +19,8 @@ import type { Subjects } from '../subjects';
 import { taskNamed, versionOf } from '../tasks';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from '../worker/chain';
 import { announceSubject, segmentOfStream, WORKERS_CONSUMER, type DurableNames } from './durable-names';
-import { readDurableTask, type DurableResult, type DurableTask } from './durable-protocol';
+import { readDurableTask, type DurableResults, type DurableTask } from './durable-protocol';
+import { ResultBatches, type StoreResults } from './durable-result-batches';
 
 export interface DurableTaskRunnerOptions {
   readonly connection: NatsConnection;
@@ -48,6 +51,9 @@ export class DurableTaskRunner {
   private readonly consumers = new Map<string, ConsumerMessages | undefined>();
   private readonly queue: Taken[] = [];
   private readonly running = new Set<JsMsg>();
+  /** Ran, their result waiting to be stored: acknowledged once it is. */
+  private readonly storing = new Set<JsMsg>();
+  private readonly batches = new Map<string, ResultBatches>();
   private announcements: Subscription | undefined = undefined;
   private rescan: NodeJS.Timeout | undefined = undefined;
   private lease: NodeJS.Timeout | undefined = undefined;
@@ -79,7 +85,7 @@ export class DurableTaskRunner {
     this.announcements?.unsubscribe();
     await Promise.all([...this.consumers.values()].map((messages) => messages?.close()));
     for (const { msg } of this.queue.splice(0)) msg.nak();
-    if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.busy()) await new Promise<void>((resolve) => (this.idle = resolve));
     clearInterval(this.lease);
   }
 
@@ -131,59 +137,105 @@ export class DurableTaskRunner {
     while (this.running.size < this.options.concurrency && this.queue.length > 0) {
       const taken = this.queue.shift() as Taken;
       this.running.add(taken.msg);
-      void this.run(taken).finally(() => {
-        this.running.delete(taken.msg);
-        this.startQueued();
-        if (this.running.size === 0) this.idle?.();
-      });
+      void this.run(taken)
+        .then((result) => {
+          if (result !== undefined) this.finish(taken, result);
+        })
+        .finally(() => {
+          this.running.delete(taken.msg);
+          this.startQueued();
+          this.checkIdle();
+        });
     }
   }
 
-  private async run({ msg, names }: Taken): Promise<void> {
+  private busy(): boolean {
+    return this.running.size > 0 || this.storing.size > 0;
+  }
+
+  private checkIdle(): void {
+    if (!this.busy()) this.idle?.();
+  }
+
+  /** The task's result to store, or `undefined` when the task was handed back. */
+  private async run({ msg }: Taken): Promise<WireResult | undefined> {
     let task: DurableTask;
     try {
       task = readDurableTask(this.codec.decode(msg.data));
     } catch (error) {
-      await this.finish(msg, names, { seq: msg.seq, attempt: 0, ok: false, task: 'task', error: describeFailure(error) });
-      return;
+      return { seq: msg.seq, attempt: 0, ok: false, task: 'task', error: describeFailure(error) };
     }
     if (!this.canRun(task.chain)) {
       msg.nak(MISSING_TASK_DELAY);
-      return;
+      return undefined;
     }
     const attempt = msg.info.deliveryCount - 1;
     const started = performance.now();
     try {
       const output = await runWithin(task, runChain(task.chain, task.value, undefined, false));
-      await this.finish(msg, names, { seq: msg.seq, attempt, ok: true, values: output.values, task: chainLabel(task.chain), ms: performance.now() - started });
-      this.done++;
+      return { seq: msg.seq, attempt, ok: true, values: output.values, task: chainLabel(task.chain), ms: performance.now() - started };
     } catch (error) {
       this.failed++;
       if (attempt < task.retries) {
         msg.nak(task.backoff * 2 ** attempt);
-        return;
+        return undefined;
       }
       const step = error instanceof StepFailure ? stepLabel(error.step) : 'chain';
       const cause = error instanceof StepFailure ? error.original : error;
-      await this.finish(msg, names, { seq: msg.seq, attempt, ok: false, task: step, error: describeFailure(cause), ms: performance.now() - started });
+      return { seq: msg.seq, attempt, ok: false, task: step, error: describeFailure(cause), ms: performance.now() - started };
     }
   }
 
   /**
-   * Stores the result (its message id is the task's, so a task run twice is stored once), then
-   * acknowledges the task (or drops it, for a failure). When the result cannot be stored, the
-   * task is left alone: its lease runs out and it goes out again.
+   * Stores the result, then acknowledges the task (or drops it, for a failure). When the result
+   * cannot be stored, the task is left alone: its lease runs out and it goes out again.
    */
-  private async finish(msg: JsMsg, names: DurableNames, result: WireResult): Promise<void> {
-    const stored: DurableResult = { v: PROTOCOL_VERSION, worker: this.options.worker, result };
-    try {
-      await this.client.publish(names.resultSubject, this.codec.encode(stored), { msgID: `${names.taskStream}.${msg.seq}` });
-    } catch (error) {
-      console.error(`rivulet worker ${this.options.worker}: could not store the result of task ${msg.seq} of ${names.taskStream} (${describeError(error)}); it runs again after its lease`);
-      return;
+  private finish({ msg, names }: Taken, result: WireResult): void {
+    this.storing.add(msg);
+    void this.batchesOf(names)
+      .add(result)
+      .then((stored) => {
+        this.storing.delete(msg);
+        if (stored && result.ok) {
+          msg.ack();
+          this.done++;
+        } else if (stored) msg.term();
+        this.checkIdle();
+      });
+  }
+
+  private batchesOf(names: DurableNames): ResultBatches {
+    let batches = this.batches.get(names.taskStream);
+    if (batches === undefined) {
+      batches = new ResultBatches(this.storeResults(names));
+      this.batches.set(names.taskStream, batches);
     }
-    if (result.ok) msg.ack();
-    else msg.term();
+    return batches;
+  }
+
+  /**
+   * One message for the results; its id names their tasks, so the same batch stored twice is
+   * stored once (the gather drops any other copy of a result). A batch over the server's largest
+   * message is stored in halves.
+   */
+  private storeResults(names: DurableNames): StoreResults {
+    const store: StoreResults = async (results) => {
+      const stored: DurableResults = { v: PROTOCOL_VERSION, worker: this.options.worker, results };
+      const payload = this.codec.encode(stored);
+      if (results.length > 1 && payload.length > (this.options.connection.info?.max_payload ?? Infinity)) {
+        const half = Math.ceil(results.length / 2);
+        await Promise.all([store(results.slice(0, half)), store(results.slice(half))]);
+        return;
+      }
+      const tasks = results.map((result) => result.seq).join(',');
+      try {
+        await this.client.publish(names.resultSubject, payload, { msgID: `${names.taskStream}.${tasks}` });
+      } catch (error) {
+        console.error(`rivulet worker ${this.options.worker}: could not store the results of tasks ${tasks} of ${names.taskStream} (${describeError(error)}); they run again after their lease`);
+        throw error;
+      }
+    };
+    return store;
   }
 
   private canRun(chain: readonly StepSpec[]): boolean {
@@ -205,6 +257,7 @@ export class DurableTaskRunner {
 
   private readonly renewLeases = (): void => {
     for (const msg of this.running) msg.working();
+    for (const msg of this.storing) msg.working();
     for (const { msg } of this.queue) msg.working();
   };
 }
