@@ -38,6 +38,11 @@ interface Taken {
 }
 
 const DEFAULT_RESCAN = 2_000;
+/**
+ * Tasks asked for per pull, per slot: fewer pull requests, and more results finished during one
+ * store to batch (bench/durable.ts: 4.8 → 14.6 results per stored message, 0.55x → 1.04x core).
+ */
+const PULL_PER_SLOT = 4;
 /** A worker that lacks a task of the chain hands it back for this long (another worker may have it). */
 const MISSING_TASK_DELAY = 1_000;
 
@@ -112,7 +117,7 @@ export class DurableTaskRunner {
       const consumer = await this.client.consumers.get(names.taskStream, WORKERS_CONSUMER);
       const { config } = await consumer.info();
       this.renewLeasesEvery(Math.max(1, Math.floor((config.ack_wait ?? 30e9) / 3e6)));
-      const messages = await consumer.consume({ max_messages: this.options.concurrency, callback: (msg) => this.take(msg, names) });
+      const messages = await consumer.consume({ max_messages: PULL_PER_SLOT * this.options.concurrency, callback: (msg) => this.take(msg, names) });
       if (this.stopped) await messages.close();
       else this.consumers.set(names.taskStream, messages);
       // A consumer that ends (its stream deleted, say) is looked for again by the next scan.
