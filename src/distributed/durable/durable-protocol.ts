@@ -24,6 +24,14 @@ export interface DurableResults {
   readonly v: number;
   readonly worker: string;
   readonly results: readonly WireResult[];
+  /** Tasks whose lease may have run out before their result was stored: another attempt may store one too. */
+  readonly late?: readonly number[];
+}
+
+/** What the gather reads of a result message. */
+export interface ReadResults {
+  readonly results: readonly WireResult[];
+  readonly late: ReadonlySet<number>;
 }
 
 export function durableTask(chain: readonly StepSpec[], policy: ResolvedPolicy, value: unknown): DurableTask {
@@ -41,10 +49,12 @@ export function readDurableTask(value: unknown): DurableTask {
 }
 
 /** The results a stored message carries (a message of a worker before batching carries one, as `result`). */
-export function readDurableResults(value: unknown): readonly WireResult[] {
+export function readDurableResults(value: unknown): ReadResults {
   const stored = checkEnvelope(value, 'durable result');
   if (typeof stored.worker !== 'string') throw new ProtocolError('malformed durable result: bad worker');
   const results = stored.results ?? [stored.result];
   if (!Array.isArray(results) || results.length === 0 || !results.every(isResult)) throw new ProtocolError('malformed durable result: bad results');
-  return results as WireResult[];
+  const late = stored.late ?? [];
+  if (!Array.isArray(late) || !late.every(Number.isInteger)) throw new ProtocolError('malformed durable result: bad late');
+  return { results: results as WireResult[], late: new Set(late as number[]) };
 }

@@ -6,11 +6,17 @@
  */
 import type { WireResult } from '../protocol';
 
+/** A task's result, and whether its lease may have run out before it was stored. */
+export interface Finished {
+  readonly result: WireResult;
+  readonly late: boolean;
+}
+
 /** Stores the results (one message); rejects when the server did not store it. */
-export type StoreResults = (results: readonly WireResult[]) => Promise<void>;
+export type StoreResults = (finished: readonly Finished[]) => Promise<void>;
 
 interface Waiting {
-  readonly result: WireResult;
+  readonly finished: Finished;
   readonly settle: (stored: boolean) => void;
 }
 
@@ -21,9 +27,9 @@ export class ResultBatches {
   constructor(private readonly store: StoreResults) {}
 
   /** Resolves `true` once the result is stored, `false` when its message could not be. */
-  add(result: WireResult): Promise<boolean> {
+  add(finished: Finished): Promise<boolean> {
     return new Promise((settle) => {
-      this.waiting.push({ result, settle });
+      this.waiting.push({ finished, settle });
       this.schedule();
     });
   }
@@ -36,11 +42,11 @@ export class ResultBatches {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.waiting.sort((a, b) => a.result.seq - b.result.seq);
+    const batch = this.waiting.sort((a, b) => a.finished.result.seq - b.finished.result.seq);
     this.waiting = [];
     let stored = true;
     try {
-      await this.store(batch.map(({ result }) => result));
+      await this.store(batch.map(({ finished }) => finished));
     } catch {
       stored = false;
     }

@@ -13,8 +13,9 @@
  * again; at most `credits` of them, because delivery waits while that many are unconfirmed. A
  * result delivered again comes in a message the server delivered before (`redelivered`), or, when
  * a worker died between storing a result and acknowledging its task, in a second message from the
- * task's next attempt (`attempt` > 0): the segment marks both as possible repeats (the second kind
- * only for elements stored before it opened, the only ones a previous run can have delivered).
+ * task's next attempt (`attempt` > 0, or an attempt whose lease ran out, stored `late`): the
+ * segment marks both as possible repeats (the second kind only for elements stored before it
+ * opened, the only ones a previous run can have delivered).
  *
  * A result message carries the results of several tasks (workers store them in batches); it is
  * acknowledged once every result in it that was not a copy was delivered and confirmed.
@@ -31,7 +32,7 @@ import { toPublishError } from '../../transport/jetstream';
 import type { CompiledChain } from '../compiled-chain';
 import type { WireResult } from '../protocol';
 import { announceSubject, GATHER_CONSUMER, type DurableNames } from './durable-names';
-import { durableTask, readDurableResults } from './durable-protocol';
+import { durableTask, readDurableResults, type ReadResults } from './durable-protocol';
 import { ensureDurableSegment, taskRange } from './durable-streams';
 import type { Subjects } from '../subjects';
 import type { SegmentView } from '../../inspect/segments';
@@ -74,6 +75,8 @@ interface ResultMessage {
 interface Held {
   readonly message: ResultMessage;
   readonly result: WireResult;
+  /** Another result may have been stored for the element: a second attempt's, or one whose lease ran out. */
+  readonly secondCopyPossible: boolean;
 }
 
 /** Pause between attempts to store a task, or to confirm deliveries, while the server does not answer. */
@@ -277,14 +280,15 @@ export class DurableSegment implements SegmentView {
 
   private readonly receive = (msg: JsMsg): void => {
     this.resultMessages++;
-    let results: readonly WireResult[];
+    let read: ReadResults;
     try {
-      results = readDurableResults(this.codec.decode(msg.data));
+      read = readDurableResults(this.codec.decode(msg.data));
     } catch (error) {
       msg.term();
       this.output.reportError(undefined, new Error(`dropped an unreadable result of durable segment '${this.name}': ${describeError(error)}`, { cause: error }));
       return;
     }
+    const { results, late } = read;
     this.resultsReceived += results.length;
     if (this.messagesHeld.has(msg.seq)) {
       // A copy of a message held here (its lease ran out): the one held is acknowledged in time.
@@ -292,7 +296,7 @@ export class DurableSegment implements SegmentView {
       return;
     }
     const message: ResultMessage = { msg, waiting: 0 };
-    for (const result of results) if (this.hold(message, result)) message.waiting++;
+    for (const result of results) if (this.hold({ message, result, secondCopyPossible: result.attempt > 0 || late.has(result.seq) })) message.waiting++;
     if (message.waiting === 0) {
       msg.ack();
       return;
@@ -302,13 +306,13 @@ export class DurableSegment implements SegmentView {
   };
 
   /** Keeps the result for delivery, unless its element was delivered or another result for it is held. */
-  private hold(message: ResultMessage, result: WireResult): boolean {
-    const seq = result.seq;
+  private hold(held: Held): boolean {
+    const seq = held.result.seq;
     if (seq < this.nextDelivery || this.arrived.has(seq)) {
       this.duplicates++;
       return false;
     }
-    this.arrived.set(seq, { message, result });
+    this.arrived.set(seq, held);
     return true;
   }
 
@@ -339,8 +343,8 @@ export class DurableSegment implements SegmentView {
   }
 
   /** Emits the result's values one after the other (back pressure waits), or reports its failure. */
-  private async deliver({ message, result }: Held): Promise<void> {
-    const delivery: DurableDelivery = { seq: result.seq, repeat: message.msg.info.redelivered || (result.attempt > 0 && result.seq <= this.storedBeforeOpen) };
+  private async deliver({ message, result, secondCopyPossible }: Held): Promise<void> {
+    const delivery: DurableDelivery = { seq: result.seq, repeat: message.msg.info.redelivered || (secondCopyPossible && result.seq <= this.storedBeforeOpen) };
     if (delivery.repeat) this.repeats++;
     if (!result.ok) {
       const error = new Error(`task '${result.task}' failed for element ${result.seq} of durable segment '${this.name}': ${result.error.name}: ${result.error.message}`);

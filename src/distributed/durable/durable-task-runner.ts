@@ -7,7 +7,9 @@
  * stored as its result and the task dropped (`term`). Results are stored in batches (see
  * ResultBatches): a task's slot is free once its chain ran, its acknowledgement waits for the
  * store. Leases of tasks held (queued, running or being stored) are renewed every third of the
- * consumer's `AckWait`, so only a worker that died lets its tasks go to another.
+ * consumer's `AckWait`, so only a worker that died lets its tasks go to another. A task whose lease
+ * went unrenewed for two thirds of `AckWait` (its chain blocked the event loop, say) may have gone
+ * to another worker, which may store a result too: its result is stored marked `late`.
  */
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -20,7 +22,7 @@ import { taskNamed, versionOf } from '../tasks';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from '../worker/chain';
 import { announceSubject, segmentOfStream, WORKERS_CONSUMER, type DurableNames } from './durable-names';
 import { readDurableTask, type DurableResults, type DurableTask } from './durable-protocol';
-import { ResultBatches, type StoreResults } from './durable-result-batches';
+import { ResultBatches, type Finished, type StoreResults } from './durable-result-batches';
 
 export interface DurableTaskRunnerOptions {
   readonly connection: NatsConnection;
@@ -59,6 +61,10 @@ export class DurableTaskRunner {
   /** Ran, their result waiting to be stored: acknowledged once it is. */
   private readonly storing = new Set<JsMsg>();
   private readonly batches = new Map<string, ResultBatches>();
+  /** Tasks held, and when their lease was last renewed (`performance.now()`). */
+  private readonly leases = new Map<JsMsg, number>();
+  /** Each segment's `AckWait`, in milliseconds. */
+  private readonly ackWaits = new Map<string, number>();
   private announcements: Subscription | undefined = undefined;
   private rescan: NodeJS.Timeout | undefined = undefined;
   private lease: NodeJS.Timeout | undefined = undefined;
@@ -89,7 +95,7 @@ export class DurableTaskRunner {
     clearInterval(this.rescan);
     this.announcements?.unsubscribe();
     await Promise.all([...this.consumers.values()].map((messages) => messages?.close()));
-    for (const { msg } of this.queue.splice(0)) msg.nak();
+    for (const { msg } of this.queue.splice(0)) this.handBack(msg);
     if (this.busy()) await new Promise<void>((resolve) => (this.idle = resolve));
     clearInterval(this.lease);
   }
@@ -116,7 +122,9 @@ export class DurableTaskRunner {
     try {
       const consumer = await this.client.consumers.get(names.taskStream, WORKERS_CONSUMER);
       const { config } = await consumer.info();
-      this.renewLeasesEvery(Math.max(1, Math.floor((config.ack_wait ?? 30e9) / 3e6)));
+      const ackWait = (config.ack_wait ?? 30e9) / 1e6;
+      this.ackWaits.set(names.taskStream, ackWait);
+      this.renewLeasesEvery(Math.max(1, Math.floor(ackWait / 3)));
       const messages = await consumer.consume({ max_messages: PULL_PER_SLOT * this.options.concurrency, callback: (msg) => this.take(msg, names) });
       if (this.stopped) await messages.close();
       else this.consumers.set(names.taskStream, messages);
@@ -134,6 +142,7 @@ export class DurableTaskRunner {
       msg.nak();
       return;
     }
+    this.leases.set(msg, performance.now());
     this.queue.push({ msg, names });
     this.startQueued();
   }
@@ -171,7 +180,7 @@ export class DurableTaskRunner {
       return { seq: msg.seq, attempt: 0, ok: false, task: 'task', error: describeFailure(error) };
     }
     if (!this.canRun(task.chain)) {
-      msg.nak(MISSING_TASK_DELAY);
+      this.handBack(msg, MISSING_TASK_DELAY);
       return undefined;
     }
     const attempt = msg.info.deliveryCount - 1;
@@ -182,7 +191,7 @@ export class DurableTaskRunner {
     } catch (error) {
       this.failed++;
       if (attempt < task.retries) {
-        msg.nak(task.backoff * 2 ** attempt);
+        this.handBack(msg, task.backoff * 2 ** attempt);
         return undefined;
       }
       const step = error instanceof StepFailure ? stepLabel(error.step) : 'chain';
@@ -197,10 +206,13 @@ export class DurableTaskRunner {
    */
   private finish({ msg, names }: Taken, result: WireResult): void {
     this.storing.add(msg);
+    const unrenewed = performance.now() - (this.leases.get(msg) ?? 0);
+    const late = unrenewed >= ((this.ackWaits.get(names.taskStream) ?? Infinity) * 2) / 3;
     void this.batchesOf(names)
-      .add(result)
+      .add({ result, late })
       .then((stored) => {
         this.storing.delete(msg);
+        this.leases.delete(msg);
         if (stored && result.ok) {
           msg.ack();
           this.done++;
@@ -224,12 +236,14 @@ export class DurableTaskRunner {
    * message is stored in halves.
    */
   private storeResults(names: DurableNames): StoreResults {
-    const store: StoreResults = async (results) => {
-      const stored: DurableResults = { v: PROTOCOL_VERSION, worker: this.options.worker, results };
+    const store: StoreResults = async (finished) => {
+      const results = finished.map(({ result }) => result);
+      const late = finished.filter((one) => one.late).map(({ result }) => result.seq);
+      const stored: DurableResults = { v: PROTOCOL_VERSION, worker: this.options.worker, results, ...(late.length === 0 ? {} : { late }) };
       const payload = this.codec.encode(stored);
-      if (results.length > 1 && payload.length > (this.options.connection.info?.max_payload ?? Infinity)) {
-        const half = Math.ceil(results.length / 2);
-        await Promise.all([store(results.slice(0, half)), store(results.slice(half))]);
+      if (finished.length > 1 && payload.length > (this.options.connection.info?.max_payload ?? Infinity)) {
+        const half = Math.ceil(finished.length / 2);
+        await Promise.all([store(finished.slice(0, half)), store(finished.slice(half))]);
         return;
       }
       const tasks = results.map((result) => result.seq).join(',');
@@ -261,10 +275,17 @@ export class DurableTaskRunner {
   }
 
   private readonly renewLeases = (): void => {
-    for (const msg of this.running) msg.working();
-    for (const msg of this.storing) msg.working();
-    for (const { msg } of this.queue) msg.working();
+    const now = performance.now();
+    for (const msg of this.leases.keys()) {
+      msg.working();
+      this.leases.set(msg, now);
+    }
   };
+
+  private handBack(msg: JsMsg, delay?: number): void {
+    this.leases.delete(msg);
+    msg.nak(delay);
+  }
 }
 
 /** The chain's output, or a failure of its last step once the task's `timeout` passed (the run itself goes on, its output unused). */

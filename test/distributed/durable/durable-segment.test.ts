@@ -10,7 +10,7 @@ import { NatsServer } from '../../support/nats-server';
 import { storedCount } from '../../support/jetstream';
 import { NatsBus } from '../../../src/transport/nats-bus';
 import { waitFor } from '../../support/wait-for';
-import { failOnThree, inc, slowInc } from '../fixtures/tasks';
+import { failOnThree, inc, slowInc, whereSpun } from '../fixtures/tasks';
 
 const TASKS = require.resolve('../fixtures/tasks');
 
@@ -263,5 +263,24 @@ describe('durable segments (real nats-server with JetStream)', () => {
       [21, true],
       [31, true],
     ]);
+  });
+
+  test('a result stored after its task blocked the worker past its lease is marked late, and the next run delivers it as a possible repeat', async () => {
+    const prefix = freshPrefix();
+    const first = await client(prefix);
+    const firstSource = new Stream<number>();
+    firstSource.scatter({ client: first, durable: 'late', ackWait: 300 }).map(whereSpun).buffer(1).gather().sinkToList();
+    await firstSource.emit(450);
+    await expect(first.close({ timeout: 50 })).rejects.toThrow(CloseTimeoutError);
+    await worker(prefix);
+    await waitFor(() => (workers[0].durableTaskCounts?.done ?? 0) >= 1, 10_000, 'the blocking task stored');
+
+    const second = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: second, durable: 'late', ackWait: 300 }).map(whereSpun).buffer(1).gather();
+    const repeats: boolean[] = [];
+    gathered.sink(() => void repeats.push(durableDelivery(gathered)?.repeat === true));
+    await source.drain();
+    expect(repeats).toEqual([true]);
   });
 });
