@@ -1,6 +1,7 @@
 /**
  * What a durable segment stores: one task message per element in the task stream (its stream
- * sequence is the element's sequence) and one result message per task in the result stream.
+ * sequence is the element's sequence) and, in the result stream, result messages each carrying
+ * the results of one or more tasks (those a worker finished while its previous store was out).
  * Both are read through guards, like every message of the core protocol.
  */
 import type { ResolvedPolicy } from '../task-policy';
@@ -18,11 +19,19 @@ export interface DurableTask {
   readonly value: unknown;
 }
 
-/** A task's outcome; `seq` is the task's stream sequence. */
-export interface DurableResult {
+/** Tasks' outcomes, in task order; each `seq` is its task's stream sequence. */
+export interface DurableResults {
   readonly v: number;
   readonly worker: string;
-  readonly result: WireResult;
+  readonly results: readonly WireResult[];
+  /** Tasks whose lease may have run out before their result was stored: another attempt may store one too. */
+  readonly late?: readonly number[];
+}
+
+/** What the gather reads of a result message. */
+export interface ReadResults {
+  readonly results: readonly WireResult[];
+  readonly late: ReadonlySet<number>;
 }
 
 export function durableTask(chain: readonly StepSpec[], policy: ResolvedPolicy, value: unknown): DurableTask {
@@ -39,8 +48,13 @@ export function readDurableTask(value: unknown): DurableTask {
   return task as unknown as DurableTask;
 }
 
-export function readDurableResult(value: unknown): DurableResult {
-  const result = checkEnvelope(value, 'durable result');
-  if (typeof result.worker !== 'string' || !isResult(result.result)) throw new ProtocolError('malformed durable result');
-  return result as unknown as DurableResult;
+/** The results a stored message carries (a message of a worker before batching carries one, as `result`). */
+export function readDurableResults(value: unknown): ReadResults {
+  const stored = checkEnvelope(value, 'durable result');
+  if (typeof stored.worker !== 'string') throw new ProtocolError('malformed durable result: bad worker');
+  const results = stored.results ?? [stored.result];
+  if (!Array.isArray(results) || results.length === 0 || !results.every(isResult)) throw new ProtocolError('malformed durable result: bad results');
+  const late = stored.late ?? [];
+  if (!Array.isArray(late) || !late.every(Number.isInteger)) throw new ProtocolError('malformed durable result: bad late');
+  return { results: results as WireResult[], late: new Set(late as number[]) };
 }

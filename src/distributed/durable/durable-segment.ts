@@ -11,8 +11,14 @@
  * The task stream's first sequence is therefore the next element to deliver: that is where a
  * restarted process resumes. Results delivered and not yet confirmed when the process died come
  * again; at most `credits` of them, because delivery waits while that many are unconfirmed. A
- * result delivered again is one the server delivered before (`redelivered`): the segment marks it
- * as a possible repeat.
+ * result delivered again comes in a message the server delivered before (`redelivered`), or, when
+ * a worker died between storing a result and acknowledging its task, in a second message from the
+ * task's next attempt (`attempt` > 0, or an attempt whose lease ran out, stored `late`): the
+ * segment marks both as possible repeats (the second kind only for elements stored before it
+ * opened, the only ones a previous run can have delivered).
+ *
+ * A result message carries the results of several tasks (workers store them in batches); it is
+ * acknowledged once every result in it that was not a copy was delivered and confirmed.
  */
 import { jetstream, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -26,7 +32,7 @@ import { toPublishError } from '../../transport/jetstream';
 import type { CompiledChain } from '../compiled-chain';
 import type { WireResult } from '../protocol';
 import { announceSubject, GATHER_CONSUMER, type DurableNames } from './durable-names';
-import { durableTask, readDurableResult } from './durable-protocol';
+import { durableTask, readDurableResults, type ReadResults } from './durable-protocol';
 import { ensureDurableSegment, taskRange } from './durable-streams';
 import type { Subjects } from '../subjects';
 import type { SegmentView } from '../../inspect/segments';
@@ -60,9 +66,17 @@ export interface DurableSegmentOptions {
   readonly publishTimeout: number;
 }
 
-interface Held {
+/** A result message read, and how many of its results wait for delivery or confirmation. */
+interface ResultMessage {
   readonly msg: JsMsg;
+  waiting: number;
+}
+
+interface Held {
+  readonly message: ResultMessage;
   readonly result: WireResult;
+  /** Another result may have been stored for the element: a second attempt's, or one whose lease ran out. */
+  readonly secondCopyPossible: boolean;
 }
 
 /** Pause between attempts to store a task, or to confirm deliveries, while the server does not answer. */
@@ -85,8 +99,10 @@ export class DurableSegment implements SegmentView {
   repeats = 0;
   /** Results dropped: their element was delivered already. */
   duplicates = 0;
-  /** Result messages read, duplicates and failures included. */
+  /** Results read, duplicates and failures included. */
   resultsReceived = 0;
+  /** Result messages read (each carries one or more results). */
+  resultMessages = 0;
   private readonly codec = new Codec();
   private readonly instance = `${process.pid}-${Date.now().toString(36)}`;
   private publishes = 0;
@@ -105,8 +121,12 @@ export class DurableSegment implements SegmentView {
   /** The next element to deliver and the last one stored (by any run). */
   private nextDelivery = 1;
   private lastStored = 0;
+  /** The last element stored before this run opened: only these can have been delivered by a previous run. */
+  private storedBeforeOpen = 0;
   private publishing = 0;
   private readonly arrived = new Map<number, Held>();
+  /** Messages with results waiting, by stream sequence. */
+  private readonly messagesHeld = new Map<number, ResultMessage>();
   /** Delivered, waiting for the task stream to be trimmed past them before they are acknowledged. */
   private unconfirmed: Held[] = [];
   private confirmedUpTo = 0;
@@ -222,6 +242,7 @@ export class DurableSegment implements SegmentView {
     this.nextDelivery = range.next;
     this.confirmedUpTo = range.next - 1;
     this.lastStored = Math.max(this.lastStored, range.last);
+    this.storedBeforeOpen = range.last;
     this.recovered = range.last - range.next + 1;
     const consumer = await this.client.consumers.get(names.resultStream, GATHER_CONSUMER);
     this.messages = await consumer.consume({ max_messages: Math.max(64, 4 * credits), callback: this.receive });
@@ -260,31 +281,42 @@ export class DurableSegment implements SegmentView {
   }
 
   private readonly receive = (msg: JsMsg): void => {
-    this.resultsReceived++;
-    let result: WireResult;
+    this.resultMessages++;
+    let read: ReadResults;
     try {
-      result = readDurableResult(this.codec.decode(msg.data)).result;
+      read = readDurableResults(this.codec.decode(msg.data));
     } catch (error) {
       msg.term();
       this.output.reportError(undefined, new Error(`dropped an unreadable result of durable segment '${this.name}': ${describeError(error)}`, { cause: error }));
       return;
     }
-    const seq = result.seq;
-    if (seq <= this.confirmedUpTo) {
-      this.duplicates++;
+    const { results, late } = read;
+    this.resultsReceived += results.length;
+    if (this.messagesHeld.has(msg.seq)) {
+      // A copy of a message held here (its lease ran out): the one held is acknowledged in time.
+      this.duplicates += results.length;
+      return;
+    }
+    const message: ResultMessage = { msg, waiting: 0 };
+    for (const result of results) if (this.hold({ message, result, secondCopyPossible: result.attempt > 0 || late.has(result.seq) })) message.waiting++;
+    if (message.waiting === 0) {
       msg.ack();
       return;
     }
-    const held = this.arrived.get(seq);
-    if (seq < this.nextDelivery || held !== undefined) {
-      // A copy of a result held here (its lease ran out) is left alone; another result for the same element goes.
-      this.duplicates++;
-      if (held !== undefined && held.msg.seq !== msg.seq) msg.ack();
-      return;
-    }
-    this.arrived.set(seq, { msg, result });
+    this.messagesHeld.set(msg.seq, message);
     this.pump();
   };
+
+  /** Keeps the result for delivery, unless its element was delivered or another result for it is held. */
+  private hold(held: Held): boolean {
+    const seq = held.result.seq;
+    if (seq < this.nextDelivery || this.arrived.has(seq)) {
+      this.duplicates++;
+      return false;
+    }
+    this.arrived.set(seq, held);
+    return true;
+  }
 
   private pump(): void {
     if (this.delivering || !this.opened) return;
@@ -313,8 +345,8 @@ export class DurableSegment implements SegmentView {
   }
 
   /** Emits the result's values one after the other (back pressure waits), or reports its failure. */
-  private async deliver({ msg, result }: Held): Promise<void> {
-    const delivery: DurableDelivery = { seq: result.seq, repeat: msg.info.redelivered };
+  private async deliver({ message, result, secondCopyPossible }: Held): Promise<void> {
+    const delivery: DurableDelivery = { seq: result.seq, repeat: message.msg.info.redelivered || (secondCopyPossible && result.seq <= this.storedBeforeOpen) };
     if (delivery.repeat) this.repeats++;
     if (!result.ok) {
       const error = new Error(`task '${result.task}' failed for element ${result.seq} of durable segment '${this.name}': ${result.error.name}: ${result.error.message}`);
@@ -355,7 +387,7 @@ export class DurableSegment implements SegmentView {
     const upTo = batch[batch.length - 1].result.seq;
     this.confirming = this.manager.streams.purge(this.options.names.taskStream, { seq: upTo + 1 }).then(
       () => {
-        for (const { msg } of batch) msg.ack();
+        for (const { message } of batch) this.release(message);
         this.confirmedUpTo = upTo;
         this.confirming = undefined;
         void this.confirm();
@@ -371,14 +403,20 @@ export class DurableSegment implements SegmentView {
     return this.confirming;
   }
 
+  /** One of the message's results was confirmed: the message goes once none waits. */
+  private release(message: ResultMessage): void {
+    if (--message.waiting > 0) return;
+    message.msg.ack();
+    this.messagesHeld.delete(message.msg.seq);
+  }
+
   private async confirmAll(): Promise<void> {
     await this.confirming;
     if (this.unconfirmed.length > 0) await this.confirm();
   }
 
   private readonly renewLeases = (): void => {
-    for (const { msg } of this.arrived.values()) msg.working();
-    for (const { msg } of this.unconfirmed) msg.working();
+    for (const { msg } of this.messagesHeld.values()) msg.working();
   };
 
   /** The gather node holds (for `drain()`) from the start until every stored element was delivered. */

@@ -4,8 +4,12 @@
  * through each one's durable consumer, shared by the whole pool (`max_ack_pending` is the pool's
  * credit). For each task: run the chain, store the result, then acknowledge the task; a failed
  * task is handed back with backoff until the segment's retries are used up, then its failure is
- * stored as its result and the task dropped (`term`). Leases of tasks held are renewed every
- * third of the consumer's `AckWait`, so only a worker that died lets its tasks go to another.
+ * stored as its result and the task dropped (`term`). Results are stored in batches (see
+ * ResultBatches): a task's slot is free once its chain ran, its acknowledgement waits for the
+ * store. Leases of tasks held (queued, running or being stored) are renewed every third of the
+ * consumer's `AckWait`, so only a worker that died lets its tasks go to another. A task whose lease
+ * went unrenewed for two thirds of `AckWait` (its chain blocked the event loop, say) may have gone
+ * to another worker, which may store a result too: its result is stored marked `late`.
  */
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -17,7 +21,8 @@ import type { Subjects } from '../subjects';
 import { taskNamed, versionOf } from '../tasks';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from '../worker/chain';
 import { announceSubject, segmentOfStream, WORKERS_CONSUMER, type DurableNames } from './durable-names';
-import { readDurableTask, type DurableResult, type DurableTask } from './durable-protocol';
+import { readDurableTask, type DurableResults, type DurableTask } from './durable-protocol';
+import { ResultBatches, type Finished, type StoreResults } from './durable-result-batches';
 
 export interface DurableTaskRunnerOptions {
   readonly connection: NatsConnection;
@@ -35,6 +40,11 @@ interface Taken {
 }
 
 const DEFAULT_RESCAN = 2_000;
+/**
+ * Tasks asked for per pull, per slot: fewer pull requests, and more results finished during one
+ * store to batch (bench/durable.ts: 4.8 → 14.6 results per stored message, 0.55x → 1.04x core).
+ */
+const PULL_PER_SLOT = 4;
 /** A worker that lacks a task of the chain hands it back for this long (another worker may have it). */
 const MISSING_TASK_DELAY = 1_000;
 
@@ -48,6 +58,13 @@ export class DurableTaskRunner {
   private readonly consumers = new Map<string, ConsumerMessages | undefined>();
   private readonly queue: Taken[] = [];
   private readonly running = new Set<JsMsg>();
+  /** Ran, their result waiting to be stored: acknowledged once it is. */
+  private readonly storing = new Set<JsMsg>();
+  private readonly batches = new Map<string, ResultBatches>();
+  /** Tasks held, and when their lease was last renewed (`performance.now()`). */
+  private readonly leases = new Map<JsMsg, number>();
+  /** Each segment's `AckWait`, in milliseconds. */
+  private readonly ackWaits = new Map<string, number>();
   private announcements: Subscription | undefined = undefined;
   private rescan: NodeJS.Timeout | undefined = undefined;
   private lease: NodeJS.Timeout | undefined = undefined;
@@ -78,8 +95,8 @@ export class DurableTaskRunner {
     clearInterval(this.rescan);
     this.announcements?.unsubscribe();
     await Promise.all([...this.consumers.values()].map((messages) => messages?.close()));
-    for (const { msg } of this.queue.splice(0)) msg.nak();
-    if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    for (const { msg } of this.queue.splice(0)) this.handBack(msg);
+    if (this.busy()) await new Promise<void>((resolve) => (this.idle = resolve));
     clearInterval(this.lease);
   }
 
@@ -105,8 +122,10 @@ export class DurableTaskRunner {
     try {
       const consumer = await this.client.consumers.get(names.taskStream, WORKERS_CONSUMER);
       const { config } = await consumer.info();
-      this.renewLeasesEvery(Math.max(1, Math.floor((config.ack_wait ?? 30e9) / 3e6)));
-      const messages = await consumer.consume({ max_messages: this.options.concurrency, callback: (msg) => this.take(msg, names) });
+      const ackWait = (config.ack_wait ?? 30e9) / 1e6;
+      this.ackWaits.set(names.taskStream, ackWait);
+      this.renewLeasesEvery(Math.max(1, Math.floor(ackWait / 3)));
+      const messages = await consumer.consume({ max_messages: PULL_PER_SLOT * this.options.concurrency, callback: (msg) => this.take(msg, names) });
       if (this.stopped) await messages.close();
       else this.consumers.set(names.taskStream, messages);
       // A consumer that ends (its stream deleted, say) is looked for again by the next scan.
@@ -123,6 +142,7 @@ export class DurableTaskRunner {
       msg.nak();
       return;
     }
+    this.leases.set(msg, performance.now());
     this.queue.push({ msg, names });
     this.startQueued();
   }
@@ -131,59 +151,110 @@ export class DurableTaskRunner {
     while (this.running.size < this.options.concurrency && this.queue.length > 0) {
       const taken = this.queue.shift() as Taken;
       this.running.add(taken.msg);
-      void this.run(taken).finally(() => {
-        this.running.delete(taken.msg);
-        this.startQueued();
-        if (this.running.size === 0) this.idle?.();
-      });
+      void this.run(taken)
+        .then((result) => {
+          if (result !== undefined) this.finish(taken, result);
+        })
+        .finally(() => {
+          this.running.delete(taken.msg);
+          this.startQueued();
+          this.checkIdle();
+        });
     }
   }
 
-  private async run({ msg, names }: Taken): Promise<void> {
+  private busy(): boolean {
+    return this.running.size > 0 || this.storing.size > 0;
+  }
+
+  private checkIdle(): void {
+    if (!this.busy()) this.idle?.();
+  }
+
+  /** The task's result to store, or `undefined` when the task was handed back. */
+  private async run({ msg }: Taken): Promise<WireResult | undefined> {
     let task: DurableTask;
     try {
       task = readDurableTask(this.codec.decode(msg.data));
     } catch (error) {
-      await this.finish(msg, names, { seq: msg.seq, attempt: 0, ok: false, task: 'task', error: describeFailure(error) });
-      return;
+      return { seq: msg.seq, attempt: 0, ok: false, task: 'task', error: describeFailure(error) };
     }
     if (!this.canRun(task.chain)) {
-      msg.nak(MISSING_TASK_DELAY);
-      return;
+      this.handBack(msg, MISSING_TASK_DELAY);
+      return undefined;
     }
     const attempt = msg.info.deliveryCount - 1;
     const started = performance.now();
     try {
       const output = await runWithin(task, runChain(task.chain, task.value, undefined, false));
-      await this.finish(msg, names, { seq: msg.seq, attempt, ok: true, values: output.values, task: chainLabel(task.chain), ms: performance.now() - started });
-      this.done++;
+      return { seq: msg.seq, attempt, ok: true, values: output.values, task: chainLabel(task.chain), ms: performance.now() - started };
     } catch (error) {
       this.failed++;
       if (attempt < task.retries) {
-        msg.nak(task.backoff * 2 ** attempt);
-        return;
+        this.handBack(msg, task.backoff * 2 ** attempt);
+        return undefined;
       }
       const step = error instanceof StepFailure ? stepLabel(error.step) : 'chain';
       const cause = error instanceof StepFailure ? error.original : error;
-      await this.finish(msg, names, { seq: msg.seq, attempt, ok: false, task: step, error: describeFailure(cause), ms: performance.now() - started });
+      return { seq: msg.seq, attempt, ok: false, task: step, error: describeFailure(cause), ms: performance.now() - started };
     }
   }
 
   /**
-   * Stores the result (its message id is the task's, so a task run twice is stored once), then
-   * acknowledges the task (or drops it, for a failure). When the result cannot be stored, the
-   * task is left alone: its lease runs out and it goes out again.
+   * Stores the result, then acknowledges the task (or drops it, for a failure). When the result
+   * cannot be stored, the task is left alone: its lease runs out and it goes out again.
    */
-  private async finish(msg: JsMsg, names: DurableNames, result: WireResult): Promise<void> {
-    const stored: DurableResult = { v: PROTOCOL_VERSION, worker: this.options.worker, result };
-    try {
-      await this.client.publish(names.resultSubject, this.codec.encode(stored), { msgID: `${names.taskStream}.${msg.seq}` });
-    } catch (error) {
-      console.error(`rivulet worker ${this.options.worker}: could not store the result of task ${msg.seq} of ${names.taskStream} (${describeError(error)}); it runs again after its lease`);
-      return;
+  private finish({ msg, names }: Taken, result: WireResult): void {
+    this.storing.add(msg);
+    const unrenewed = performance.now() - (this.leases.get(msg) ?? 0);
+    const late = unrenewed >= ((this.ackWaits.get(names.taskStream) ?? Infinity) * 2) / 3;
+    void this.batchesOf(names)
+      .add({ result, late })
+      .then((stored) => {
+        this.storing.delete(msg);
+        this.leases.delete(msg);
+        if (stored && result.ok) {
+          msg.ack();
+          this.done++;
+        } else if (stored) msg.term();
+        this.checkIdle();
+      });
+  }
+
+  private batchesOf(names: DurableNames): ResultBatches {
+    let batches = this.batches.get(names.taskStream);
+    if (batches === undefined) {
+      batches = new ResultBatches(this.storeResults(names));
+      this.batches.set(names.taskStream, batches);
     }
-    if (result.ok) msg.ack();
-    else msg.term();
+    return batches;
+  }
+
+  /**
+   * One message for the results; its id names their tasks, so the same batch stored twice is
+   * stored once (the gather drops any other copy of a result). A batch over the server's largest
+   * message is stored in halves.
+   */
+  private storeResults(names: DurableNames): StoreResults {
+    const store: StoreResults = async (finished) => {
+      const results = finished.map(({ result }) => result);
+      const late = finished.filter((one) => one.late).map(({ result }) => result.seq);
+      const stored: DurableResults = { v: PROTOCOL_VERSION, worker: this.options.worker, results, ...(late.length === 0 ? {} : { late }) };
+      const payload = this.codec.encode(stored);
+      if (finished.length > 1 && payload.length > (this.options.connection.info?.max_payload ?? Infinity)) {
+        const half = Math.ceil(finished.length / 2);
+        await Promise.all([store(finished.slice(0, half)), store(finished.slice(half))]);
+        return;
+      }
+      const tasks = results.map((result) => result.seq).join(',');
+      try {
+        await this.client.publish(names.resultSubject, payload, { msgID: `${names.taskStream}.${tasks}` });
+      } catch (error) {
+        console.error(`rivulet worker ${this.options.worker}: could not store the results of tasks ${tasks} of ${names.taskStream} (${describeError(error)}); they run again after their lease`);
+        throw error;
+      }
+    };
+    return store;
   }
 
   private canRun(chain: readonly StepSpec[]): boolean {
@@ -204,9 +275,17 @@ export class DurableTaskRunner {
   }
 
   private readonly renewLeases = (): void => {
-    for (const msg of this.running) msg.working();
-    for (const { msg } of this.queue) msg.working();
+    const now = performance.now();
+    for (const msg of this.leases.keys()) {
+      msg.working();
+      this.leases.set(msg, now);
+    }
   };
+
+  private handBack(msg: JsMsg, delay?: number): void {
+    this.leases.delete(msg);
+    msg.nak(delay);
+  }
 }
 
 /** The chain's output, or a failure of its last step once the task's `timeout` passed (the run itself goes on, its output unused). */

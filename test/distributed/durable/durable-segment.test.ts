@@ -1,13 +1,16 @@
+import { jetstream } from '@nats-io/jetstream';
 import { ArgumentRangeError, Client, CloseTimeoutError, durableDelivery, DurableSegmentError, Stream, type PipelineError, type TaskPolicy } from '../../../src';
 import type { DurableGatherNode } from '../../../src/distributed/durable/durable-gather-node';
-import { durableNames } from '../../../src/distributed/durable/durable-names';
+import { durableNames, GATHER_CONSUMER, type DurableNames } from '../../../src/distributed/durable/durable-names';
+import { PROTOCOL_VERSION } from '../../../src/distributed/protocol';
+import { Codec } from '../../../src/transport/codec';
 import { Worker } from '../../../src/distributed/worker/worker';
 import { InspectionModel } from '../../../src/inspect/model';
 import { NatsServer } from '../../support/nats-server';
 import { storedCount } from '../../support/jetstream';
 import { NatsBus } from '../../../src/transport/nats-bus';
 import { waitFor } from '../../support/wait-for';
-import { failOnThree, inc, slowInc } from '../fixtures/tasks';
+import { failOnThree, inc, slowInc, whereSpun } from '../fixtures/tasks';
 
 const TASKS = require.resolve('../fixtures/tasks');
 
@@ -200,5 +203,107 @@ describe('durable segments (real nats-server with JetStream)', () => {
       await Promise.all(clients.splice(0).map((started) => started.close({ timeout: 1_000 }).catch(() => {})));
       await plain.stop();
     }
+  });
+
+  test('a worker stores the results of tasks it finished together in one message; each message goes once its results are confirmed', async () => {
+    const prefix = freshPrefix();
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: c, durable: 'batched' }).map(inc).buffer(64).gather();
+    const out = gathered.sinkToList();
+    await Promise.all(Array.from({ length: 60 }, (_, i) => source.emit(i)));
+    await worker(prefix);
+    await source.drain();
+    expect(out).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const segment = (gathered as unknown as DurableGatherNode<number>).segment;
+    expect(segment.resultsReceived).toBe(60);
+    expect(segment.resultMessages).toBeLessThan(60);
+    await waitFor(() => segment.unconfirmedResults === 0, 5_000, 'confirmations');
+    const names = durableNames(c.subjects, 'batched');
+    await resultStreamEmpties(names);
+  });
+
+  async function resultStreamEmpties(names: DurableNames): Promise<void> {
+    let stored = -1;
+    await waitFor(() => stored === 0, 5_000, 'result messages acknowledged', async () => {
+      stored = await storedCount(bus.connection, names.resultStream);
+    });
+  }
+
+  /** Stores tasks for `values` (sequences 1, 2, …) with no worker running; the segment's names. */
+  async function storeTasks(prefix: string, durable: string, values: number[]): Promise<DurableNames> {
+    const first = await client(prefix);
+    const source = new Stream<number>();
+    source.scatter({ client: first, durable }).map(inc).buffer(8).gather().sinkToList();
+    for (const x of values) await source.emit(x);
+    await expect(first.close({ timeout: 50 })).rejects.toThrow(CloseTimeoutError);
+    return durableNames(first.subjects, durable);
+  }
+
+  /** Stores one result message, as a worker does, for tasks `seqs` of `values` run by `attempt`. */
+  async function storeResults(names: DurableNames, values: number[], seqs: number[], attempt: number): Promise<void> {
+    const results = seqs.map((seq) => ({ seq, attempt, ok: true, values: [values[seq - 1] + 1], task: 'inc', ms: 0 }));
+    await jetstream(bus.connection).publish(names.resultSubject, new Codec().encode({ v: PROTOCOL_VERSION, worker: 'w', results }), { msgID: `${names.taskStream}.${seqs.join(',')}` });
+  }
+
+  test('results stored twice in different batches (a worker died between storing and acknowledging) come out once each; both messages go', async () => {
+    const prefix = freshPrefix();
+    const values = [10, 20, 30, 40];
+    const names = await storeTasks(prefix, 'twice', values);
+    await storeResults(names, values, [1, 2, 3], 0);
+    await storeResults(names, values, [2, 3, 4], 1);
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: c, durable: 'twice' }).map(inc).buffer(8).gather();
+    const out = gathered.sinkToList();
+    await source.drain();
+    expect(out).toEqual([11, 21, 31, 41]);
+    const segment = (gathered as unknown as DurableGatherNode<number>).segment;
+    expect(segment.duplicates).toBe(2);
+    await resultStreamEmpties(names);
+  });
+
+  test('after a run died holding a result message, the copy from the next attempt is delivered marked as a possible repeat', async () => {
+    const prefix = freshPrefix();
+    const values = [10, 20, 30];
+    const names = await storeTasks(prefix, 'deadrun', values);
+    await storeResults(names, values, [1, 2, 3], 0);
+    const gatherConsumer = await jetstream(bus.connection).consumers.get(names.resultStream, GATHER_CONSUMER);
+    const takenByDeadRun = [];
+    for await (const msg of await gatherConsumer.fetch({ max_messages: 1, expires: 5_000 })) takenByDeadRun.push(msg);
+    expect(takenByDeadRun).toHaveLength(1);
+    // The next attempts, finished at other times: other batches (the same batch would be stored once).
+    await storeResults(names, values, [1, 2], 1);
+    await storeResults(names, values, [3], 1);
+    const c = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: c, durable: 'deadrun' }).map(inc).buffer(8).gather();
+    const delivered: Array<[unknown, boolean | undefined]> = [];
+    gathered.sink((x) => void delivered.push([x, durableDelivery(gathered)?.repeat]));
+    await source.drain();
+    expect(delivered).toEqual([
+      [11, true],
+      [21, true],
+      [31, true],
+    ]);
+  });
+
+  test('a result stored after its task blocked the worker past its lease is marked late, and the next run delivers it as a possible repeat', async () => {
+    const prefix = freshPrefix();
+    const first = await client(prefix);
+    const firstSource = new Stream<number>();
+    firstSource.scatter({ client: first, durable: 'late', ackWait: 300 }).map(whereSpun).buffer(1).gather().sinkToList();
+    await firstSource.emit(450);
+    await expect(first.close({ timeout: 50 })).rejects.toThrow(CloseTimeoutError);
+    await worker(prefix);
+    await waitFor(() => (workers[0].durableTaskCounts?.done ?? 0) >= 1, 10_000, 'the blocking task stored');
+
+    const second = await client(prefix);
+    const source = new Stream<number>();
+    const gathered = source.scatter({ client: second, durable: 'late', ackWait: 300 }).map(whereSpun).buffer(1).gather();
+    const repeats: boolean[] = [];
+    gathered.sink(() => void repeats.push(durableDelivery(gathered)?.repeat === true));
+    await source.drain();
+    expect(repeats).toEqual([true]);
   });
 });
