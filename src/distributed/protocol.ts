@@ -135,6 +135,8 @@ export interface Heartbeat {
   readonly prefetch?: number;
   /** Segments (pipelines) it holds tasks of now or took tasks from since its last heartbeat: clients share the pool's room among that many. */
   readonly pipelines?: number;
+  /** Ids of those segments (at most `HEARTBEAT_LIMITS.segmentIds`): a client does not count its own that hold nothing now. */
+  readonly segments?: readonly string[];
   /** With a cluster secret: messages it refused as unauthenticated, altered, stale or replayed. */
   readonly authRefused?: Readonly<Record<AuthRefusal, number>>;
 }
@@ -204,7 +206,7 @@ export function readResultBatch(value: unknown): ResultBatch {
 }
 
 /** Bounds a heartbeat must keep: a forged one cannot park tasks for an hour or claim a billion slots. */
-export const HEARTBEAT_LIMITS = { capacity: 100_000, pipelines: 10_000, interval: 60_000, tasks: 1_000, taskName: 128, version: 64, pool: 128 } as const;
+export const HEARTBEAT_LIMITS = { capacity: 100_000, pipelines: 10_000, segmentIds: 64, segmentId: 128, interval: 60_000, tasks: 1_000, taskName: 128, version: 64, pool: 128 } as const;
 
 /** One literal NATS token (no '.', '*', '>'), as worker ids appear in subjects. */
 const WORKER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -219,6 +221,11 @@ function isCount(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number
 
 function isCountsOrAbsent(value: unknown): boolean {
   return value === undefined || (isRecord(value) && isCount(value.done) && isCount(value.failed) && isCount(value.inFlight));
+}
+
+function isSegmentList(value: unknown): boolean {
+  if (value === undefined) return true;
+  return Array.isArray(value) && value.length <= HEARTBEAT_LIMITS.segmentIds && value.every((id) => typeof id === 'string' && id.length <= HEARTBEAT_LIMITS.segmentId);
 }
 
 function isTaskList(value: unknown): boolean {
@@ -237,6 +244,7 @@ export function readHeartbeat(value: unknown): Heartbeat {
   if (beat.free !== undefined && !isCount(beat.free)) throw new ProtocolError('malformed heartbeat: bad free');
   if (beat.prefetch !== undefined && !isCount(beat.prefetch, HEARTBEAT_LIMITS.capacity)) throw new ProtocolError('malformed heartbeat: bad prefetch');
   if (beat.pipelines !== undefined && !isCount(beat.pipelines, HEARTBEAT_LIMITS.pipelines)) throw new ProtocolError('malformed heartbeat: bad pipelines');
+  if (!isSegmentList(beat.segments)) throw new ProtocolError('malformed heartbeat: bad segment list');
   if (!isTaskList(beat.tasks)) throw new ProtocolError('malformed heartbeat: bad task list');
   if (beat.phase !== 'ready' && beat.phase !== 'draining' && beat.phase !== 'stopped') throw new ProtocolError('malformed heartbeat: bad phase');
   return beat as unknown as Heartbeat;

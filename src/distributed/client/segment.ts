@@ -29,7 +29,7 @@ import { RejectionLog } from '../rejection-log';
 import type { Subjects } from '../subjects';
 import { retryDelay } from '../task-policy';
 import { activeTraceContext, traceHeaders } from '../trace-context';
-import type { DirectoryListener, WorkerDirectory } from './worker-directory';
+import type { SegmentListener, WorkerDirectory } from './worker-directory';
 
 interface Deferred {
   resolve(): void;
@@ -111,7 +111,7 @@ const MIN_ACK_TIMEOUT = 200;
 const OVERDUE_FACTOR = 3;
 const OVERDUE_MARGIN = 20;
 
-export class Segment implements DirectoryListener {
+export class Segment implements SegmentListener {
   readonly id: string;
   /** Results dropped because their element was already settled or the attempt is stale. */
   duplicates = 0;
@@ -134,6 +134,9 @@ export class Segment implements DirectoryListener {
   private readonly ready: TaskEntry[] = [];
   private readonly outgoing = new Map<CompiledChain, TaskEntry[]>();
   private outgoingCount = 0;
+  /** Tasks in batches sent and not answered since the pool last announced its room (`unannouncedAt`): that room still counts them. */
+  private unannounced = 0;
+  private unannouncedAt = 0;
   private flushScheduled = false;
   private sequentialBusy = false;
   /** No worker had room for the last tasks: nothing is sent until a capacity credit arrives. */
@@ -299,7 +302,7 @@ export class Segment implements DirectoryListener {
     const room = this.options.directory.room();
     if (room === undefined) return Infinity;
     const held = this.entries.size - this.queued.length - this.ready.length - this.retryTimers.size;
-    const budget = Math.min(room.total - this.outgoingCount, room.share - held);
+    const budget = Math.min(room.total - this.outgoingCount - this.sentSinceAnnounced(), room.share - held);
     return held === 0 ? Math.max(1, budget) : budget;
   }
 
@@ -339,17 +342,40 @@ export class Segment implements DirectoryListener {
     const sentAt = this.scheduler.now();
     const heard = this.capacityHeard;
     const ackTimeout = this.ackTimeout();
+    this.unannounced = this.sentSinceAnnounced() + entries.length;
+    const announced = this.unannouncedAt;
     bus.request(this.options.subjects.tasks, batch, { timeout: ackTimeout, headers: traceHeaders(entries) }).then(
       (data) => {
+        this.answered(entries.length, announced);
         this.ackTimes.add(this.scheduler.now() - sentAt);
-        this.onAck(entries, attempts, data, heard);
+        this.onAck(entries, attempts, data, heard, announced);
+        this.sendReady();
       },
       (error: unknown) => {
+        this.answered(entries.length, announced);
         // A late acknowledgement is never seen: count the timeout itself, so that a slow pool lengthens it.
         if (error instanceof RequestTimeoutError) this.ackTimes.add(ackTimeout);
         this.unsent(bus, chain, entries, attempts, error, heard);
       },
     );
+  }
+
+  /**
+   * Tasks sent and not answered since the pool last announced its room. A new announcement starts
+   * the count afresh: a worker announces its room after it took what it was sent.
+   */
+  private sentSinceAnnounced(): number {
+    const announced = this.options.directory.announced;
+    if (announced !== this.unannouncedAt) {
+      this.unannouncedAt = announced;
+      this.unannounced = 0;
+    }
+    return this.unannounced;
+  }
+
+  /** A batch sent when the pool's announcements were at `announced` was answered (or lost). */
+  private answered(count: number, announced: number): void {
+    if (announced === this.unannouncedAt && announced === this.options.directory.announced) this.unannounced -= count;
   }
 
   /** How long a batch may go unacknowledged: a multiple of the usual time, within the configured bound. */
@@ -368,7 +394,7 @@ export class Segment implements DirectoryListener {
     return entries.filter((entry, i) => entry.stage === 'sent' && entry.attempt === attempts[i] && this.entries.get(entry.seq) === entry);
   }
 
-  private onAck(entries: TaskEntry[], attempts: number[], data: unknown, heard: number): void {
+  private onAck(entries: TaskEntry[], attempts: number[], data: unknown, heard: number, announced: number): void {
     const live = this.stillSent(entries, attempts);
     let ack: TaskAck;
     try {
@@ -388,7 +414,7 @@ export class Segment implements DirectoryListener {
         entry.worker = ack.worker;
       }
     }
-    this.options.directory.took(ack.worker, live.length - again.length);
+    this.options.directory.took(ack.worker, live.length - again.length, announced);
     if (again.length === 0) return;
     if (ack.reason === 'missing-task') {
       this.incapable.add(ack.worker);

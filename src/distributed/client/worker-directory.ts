@@ -51,6 +51,17 @@ export interface DirectoryListener {
   busReconnected(): void;
 }
 
+/** A segment of this client listening: heartbeats list the segments a worker served by these ids. */
+export interface SegmentListener extends DirectoryListener {
+  readonly id: string;
+  /** Elements it holds: one holding none does not compete for the pool's room. */
+  readonly pendingElements: number;
+}
+
+function isSegment(listener: DirectoryListener): listener is SegmentListener {
+  return 'pendingElements' in listener;
+}
+
 /** Heartbeats a worker may miss before it counts as lost. */
 const MISSED_HEARTBEATS = 3;
 /** A heartbeat this late (in intervals) gets the worker probed. */
@@ -64,9 +75,13 @@ export const MAX_KNOWN_WORKERS = 512;
 interface Known extends WorkerInfo {
   /** Tasks it holds at most: its capacity plus its prefetch. */
   room: number;
+  /** Ids of (up to 64 of) the pipelines it counted at its last heartbeat. */
+  segments: readonly string[];
   interval: number;
   /** Scheduler time of its last heartbeat. */
   heardAt: number;
+  /** `announcements` when its room was last announced. */
+  announcedAt: number;
   probing: boolean;
   /** Scheduler time of the last probe a segment asked for. */
   probedAt: number;
@@ -75,8 +90,11 @@ interface Known extends WorkerInfo {
 export class WorkerDirectory {
   private readonly workers = new Map<string, Known>();
   private readonly listeners = new Set<DirectoryListener>();
+  private readonly segments = new Map<string, SegmentListener>();
   private readonly rejections = new RejectionLog('rivulet client');
   private subscriptions: Subscription[] = [];
+  /** Room announcements (capacity credits and heartbeats) heard so far. */
+  private announcements = 0;
   private bus: Bus | undefined = undefined;
   private sweeper: unknown = undefined;
   private closed = false;
@@ -99,11 +117,15 @@ export class WorkerDirectory {
 
   listen(listener: DirectoryListener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (isSegment(listener)) this.segments.set(listener.id, listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (isSegment(listener)) this.segments.delete(listener.id);
+    };
   }
 
   list(): WorkerInfo[] {
-    return [...this.workers.values()].map(({ room, interval, heardAt, probing, probedAt, ...info }) => ({ ...info }));
+    return [...this.workers.values()].map(({ room, segments, interval, heardAt, probing, probedAt, announcedAt, ...info }) => ({ ...info }));
   }
 
   get size(): number {
@@ -119,7 +141,8 @@ export class WorkerDirectory {
   /**
    * The room ready workers last announced (capacity credits and heartbeats, less what segments of
    * this client handed them since): the largest and the sum; and `share`, the part of the pool's
-   * whole room one segment may hold when as many segments as the busiest worker served share it.
+   * whole room one segment may hold when as many segments as the busiest worker served share it
+   * (less this client's segments that hold nothing now: a finished one competes with nobody).
    * `undefined` while no worker is known.
    */
   room(): PoolRoom | undefined {
@@ -134,7 +157,7 @@ export class WorkerDirectory {
       largest = Math.max(largest, worker.free);
       total += worker.free;
       whole += worker.room;
-      pipelines = Math.max(pipelines, worker.pipelines);
+      pipelines = Math.max(pipelines, this.competing(worker));
     }
     return any ? { largest, total, share: Math.ceil(whole / pipelines) } : undefined;
   }
@@ -148,10 +171,30 @@ export class WorkerDirectory {
     worker.inFlight = counts.inFlight;
   }
 
-  /** Worker `id` took `count` tasks: its room is that much smaller until it announces it again. */
-  took(id: string, count: number): void {
+  /** Pipelines `worker` counted at its last heartbeat that may still want room: all but this client's idle ones. */
+  private competing(worker: Known): number {
+    let idle = 0;
+    for (const id of worker.segments) if (this.segments.get(id)?.pendingElements === 0) idle++;
+    return worker.pipelines - idle;
+  }
+
+  /**
+   * Room announcements heard so far. A worker announces its room when it joins the queue group
+   * again, right after it took a batch and answered it; the announcement can be handled before the
+   * answer (it is a plain message, the answer settles a request a turn later), and then already
+   * counts that batch.
+   */
+  get announced(): number {
+    return this.announcements;
+  }
+
+  /**
+   * Worker `id` took `count` tasks of a batch sent when `announced` was `sentAt`: its room is that
+   * much smaller until it announces it again, unless it announced it since (that room counts them).
+   */
+  took(id: string, count: number, sentAt: number): void {
     const worker = this.workers.get(id);
-    if (worker !== undefined) worker.free = Math.max(0, worker.free - count);
+    if (worker !== undefined && worker.announcedAt <= sentAt) worker.free = Math.max(0, worker.free - count);
   }
 
   /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual), at most once per `PROBE_SPACING`. */
@@ -223,6 +266,7 @@ export class WorkerDirectory {
       free: beat.free ?? 0,
       room: beat.capacity + (beat.prefetch ?? 0),
       pipelines: beat.pipelines ?? 0,
+      segments: beat.segments ?? [],
       done: beat.done,
       failed: beat.failed,
       lastHeartbeat: Date.now(),
@@ -230,6 +274,7 @@ export class WorkerDirectory {
       tasks: beat.tasks ?? {},
       interval: beat.interval,
       heardAt: this.scheduler.now(),
+      announcedAt: ++this.announcements,
       probing: false,
       probedAt: known?.probedAt ?? -Infinity,
     });
@@ -246,7 +291,11 @@ export class WorkerDirectory {
       return;
     }
     const known = this.workers.get(credit.worker);
-    if (known !== undefined) known.free = credit.free;
+    this.announcements++;
+    if (known !== undefined) {
+      known.free = credit.free;
+      known.announcedAt = this.announcements;
+    }
     this.announceCapacity(credit.worker);
   }
 

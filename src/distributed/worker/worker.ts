@@ -21,6 +21,7 @@ import { pickConnectionOptions, type NatsConnectionOptions } from '../../transpo
 import {
   chainLabel,
   describeFailure,
+  HEARTBEAT_LIMITS,
   isWorkerId,
   PROTOCOL_VERSION,
   readTaskBatch,
@@ -234,6 +235,18 @@ export class Worker implements WorkerView {
     return this.phase === 'ready' ? this.concurrency + this.prefetch - this.running - this.queue.length : 0;
   }
 
+  /**
+   * Whether to join now: while a slot is idle, yes; otherwise only once half of all it can hold is
+   * free. A membership carries one batch, so joining for the last few prefetch places would spend a
+   * whole round trip (its SUB, the capacity credit, the scatter's request and the answer) on a batch
+   * of a few tasks while the ones it holds finish; with half free, the batch it gets keeps it busy
+   * while the next round trip runs.
+   */
+  private get worthJoining(): boolean {
+    const room = this.room;
+    return room > 0 && (this.running + this.queue.length < this.concurrency || 2 * room >= this.concurrency + this.prefetch);
+  }
+
   /** After a reconnect the server may have lost the membership: join afresh. */
   private rejoin(): void {
     if (this.phase !== 'ready' || this.membership === undefined) return;
@@ -242,12 +255,12 @@ export class Worker implements WorkerView {
   }
 
   /**
-   * Joins the queue group again while it has room, and says so with a capacity credit: a scatter
+   * Joins the queue group again when it is worth it, and says so with a capacity credit: a scatter
    * whose tasks found no member with room waits for one.
    */
   private offerRoom(): void {
     const room = this.room;
-    if (this.membership?.offer(room) !== true || this.bus === undefined) return;
+    if (!this.worthJoining || this.membership?.offer(room) !== true || this.bus === undefined) return;
     this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: room } satisfies CapacityCredit);
   }
 
@@ -471,6 +484,7 @@ export class Worker implements WorkerView {
 
   private heartbeat(): void {
     if (this.bus === undefined || this.bus.status === 'closed') return;
+    const sharing = this.pipelinesSharing();
     const beat: Heartbeat = {
       v: PROTOCOL_VERSION,
       id: this.id,
@@ -485,7 +499,8 @@ export class Worker implements WorkerView {
       tasks: registeredTasks(),
       free: this.room,
       prefetch: this.prefetch,
-      pipelines: this.pipelinesSharing(),
+      pipelines: sharing.length,
+      segments: sharing.slice(0, HEARTBEAT_LIMITS.segmentIds),
       ...(this.auth === undefined ? {} : { authRefused: this.authRefusals }),
     };
     this.servedPipelines = new Set();
@@ -493,10 +508,8 @@ export class Worker implements WorkerView {
   }
 
   /** Pipelines it holds tasks of now or took tasks from since the last heartbeat. */
-  private pipelinesSharing(): number {
-    let count = this.heldPerPipeline.size;
-    for (const pipeline of this.servedPipelines) if (!this.heldPerPipeline.has(pipeline)) count++;
-    return count;
+  private pipelinesSharing(): string[] {
+    return [...new Set([...this.heldPerPipeline.keys(), ...this.servedPipelines])];
   }
 }
 
