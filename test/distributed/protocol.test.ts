@@ -1,5 +1,5 @@
-import { Client, Stream, observeActors } from '../../src';
-import { PROTOCOL_VERSION, ProtocolError, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type Heartbeat, type ResultBatch } from '../../src/distributed/protocol';
+import { Client, Stream, observeActors, task } from '../../src';
+import { PROTOCOL_VERSION, ProtocolError, readCapacityCredit, readCreditGrant, readHeartbeat, readResultBatch, readTaskBatch, type Heartbeat, type ResultBatch } from '../../src/distributed/protocol';
 import type { GatherNode } from '../../src/distributed/gather-node';
 import { Worker } from '../../src/distributed/worker/worker';
 import { InProcessBus } from '../../src/transport/in-process-bus';
@@ -10,6 +10,17 @@ import { waitFor } from '../support/wait-for';
 import { inc } from './fixtures/tasks';
 
 const batch = { v: PROTOCOL_VERSION, pipeline: 'p', reply: 'r.p', chain: [{ op: 'map', task: 'inc' }], tasks: [{ seq: 0, attempt: 0, value: 1 }] };
+
+/** Tasks of `gated` end when the test releases them, by value. */
+const gates = new Map<number, () => void>();
+task('gated', (x: number) => new Promise<number>((resolve) => gates.set(x, () => resolve(x))));
+
+function release(x: number): void {
+  const open = gates.get(x);
+  if (open === undefined) throw new Error(`gated task ${x} is not running`);
+  gates.delete(x);
+  open();
+}
 
 describe('distributed protocol', () => {
   test('reads well-formed messages and rejects malformed ones or other versions', () => {
@@ -92,6 +103,38 @@ describe('distributed protocol', () => {
     const bus = new InProcessBus();
     expect(new Worker({ bus, concurrency: 3 })).toMatchObject({ prefetch: 3, room: 6 });
     expect(new Worker({ bus, concurrency: 3, prefetch: 0 })).toMatchObject({ prefetch: 0, room: 3 });
+  });
+
+  test('a worker whose slots are all busy joins the queue group again only once half its room is free; with a slot idle it joins at once', async () => {
+    const bus = new InProcessBus();
+    const subjects = new Subjects();
+    const credits: number[] = [];
+    const results: number[] = [];
+    bus.subscribe(subjects.capacity, (message) => credits.push(readCapacityCredit(message.data).free));
+    bus.subscribe('r.p', (message) => results.push(...readResultBatch(message.data).results.map((result) => result.seq)));
+    const gatedBatch = (seqs: number[]): unknown => ({ ...batch, chain: [{ op: 'map', task: 'gated' }], tasks: seqs.map((seq) => ({ seq, attempt: 0, value: seq })) });
+    const full = await new Worker({ bus, id: 'wfull', concurrency: 2, prefetch: 2 }).start();
+    expect(credits).toEqual([4]);
+    expect(await sendToPool(bus, subjects.tasks, gatedBatch([0, 1, 2, 3]))).toMatchObject({ refused: [] });
+    await waitFor(() => gates.size === 2, 5000, 'two tasks running');
+    release(0);
+    await waitFor(() => results.includes(0) && gates.size === 2, 5000, 'task 0 done, task 2 running');
+    expect(credits).toEqual([4]); // one place free of four, both slots busy: no membership for it
+    release(1);
+    await waitFor(() => credits.length === 2, 5000, 'a second membership');
+    expect(credits).toEqual([4, 2]);
+    for (const x of [2, 3]) await waitFor(() => gates.has(x), 5000, `task ${x} running`).then(() => release(x));
+    await full.drain();
+
+    const noPrefetch = await new Worker({ bus, id: 'wslot', concurrency: 2, prefetch: 0 }).start();
+    credits.length = 0;
+    await sendToPool(bus, subjects.tasks, gatedBatch([4, 5]));
+    await waitFor(() => gates.size === 2, 5000, 'two tasks running');
+    release(4);
+    await waitFor(() => credits.length === 1, 5000, 'a membership for the idle slot');
+    expect(credits).toEqual([1]);
+    release(5);
+    await noPrefetch.drain();
   });
 
   test('rivulet worker arguments', () => {

@@ -134,9 +134,11 @@ export class Segment implements SegmentListener {
   private readonly ready: TaskEntry[] = [];
   private readonly outgoing = new Map<CompiledChain, TaskEntry[]>();
   private outgoingCount = 0;
-  /** Tasks in batches sent and not answered since the pool last announced its room (`unannouncedAt`): that room still counts them. */
-  private unannounced = 0;
-  private unannouncedAt = 0;
+  /**
+   * Batches (and their tasks) sent and not answered since the pool last announced its room (at
+   * announcement `at`): that room still counts them, and each took a member's one message.
+   */
+  private readonly unannounced = { at: 0, batches: 0, tasks: 0 };
   private flushScheduled = false;
   private sequentialBusy = false;
   /** No worker had room for the last tasks: nothing is sent until a capacity credit arrives. */
@@ -302,7 +304,9 @@ export class Segment implements SegmentListener {
     const room = this.options.directory.room();
     if (room === undefined) return Infinity;
     const held = this.entries.size - this.queued.length - this.ready.length - this.retryTimers.size;
-    const budget = Math.min(room.total - this.outgoingCount - this.sentSinceAnnounced(), room.share - held);
+    const unannounced = this.sentSinceAnnounced();
+    const members = room.members - unannounced.batches;
+    const budget = Math.min(Math.min(room.total - unannounced.tasks, members * room.largest) - this.outgoingCount, room.share - held);
     return held === 0 ? Math.max(1, budget) : budget;
   }
 
@@ -342,8 +346,10 @@ export class Segment implements SegmentListener {
     const sentAt = this.scheduler.now();
     const heard = this.capacityHeard;
     const ackTimeout = this.ackTimeout();
-    this.unannounced = this.sentSinceAnnounced() + entries.length;
-    const announced = this.unannouncedAt;
+    const unannounced = this.sentSinceAnnounced();
+    unannounced.batches++;
+    unannounced.tasks += entries.length;
+    const announced = unannounced.at;
     bus.request(this.options.subjects.tasks, batch, { timeout: ackTimeout, headers: traceHeaders(entries) }).then(
       (data) => {
         this.answered(entries.length, announced);
@@ -361,21 +367,21 @@ export class Segment implements SegmentListener {
   }
 
   /**
-   * Tasks sent and not answered since the pool last announced its room. A new announcement starts
-   * the count afresh: a worker announces its room after it took what it was sent.
+   * What was sent and not answered since the pool last announced its room. A new announcement
+   * starts the count afresh: a worker announces its room after it took what it was sent.
    */
-  private sentSinceAnnounced(): number {
+  private sentSinceAnnounced(): { at: number; batches: number; tasks: number } {
     const announced = this.options.directory.announced;
-    if (announced !== this.unannouncedAt) {
-      this.unannouncedAt = announced;
-      this.unannounced = 0;
-    }
+    if (announced !== this.unannounced.at) Object.assign(this.unannounced, { at: announced, batches: 0, tasks: 0 });
     return this.unannounced;
   }
 
   /** A batch sent when the pool's announcements were at `announced` was answered (or lost). */
   private answered(count: number, announced: number): void {
-    if (announced === this.unannouncedAt && announced === this.options.directory.announced) this.unannounced -= count;
+    const unannounced = this.sentSinceAnnounced();
+    if (announced !== unannounced.at) return;
+    unannounced.batches--;
+    unannounced.tasks -= count;
   }
 
   /** How long a batch may go unacknowledged: a multiple of the usual time, within the configured bound. */

@@ -35,6 +35,8 @@ export interface WorkerInfo {
 export interface PoolRoom {
   readonly largest: number;
   readonly total: number;
+  /** Workers with room: members of the queue group, for one message each. */
+  readonly members: number;
   readonly share: number;
 }
 
@@ -148,6 +150,7 @@ export class WorkerDirectory {
   room(): PoolRoom | undefined {
     let largest = 0;
     let total = 0;
+    let members = 0;
     let whole = 0;
     let pipelines = 1;
     let any = false;
@@ -156,10 +159,11 @@ export class WorkerDirectory {
       any = true;
       largest = Math.max(largest, worker.free);
       total += worker.free;
+      if (worker.free > 0) members++;
       whole += worker.room;
       pipelines = Math.max(pipelines, this.competing(worker));
     }
-    return any ? { largest, total, share: Math.ceil(whole / pipelines) } : undefined;
+    return any ? { largest, total, members, share: Math.ceil(whole / pipelines) } : undefined;
   }
 
   /** Worker `id`'s totals from a result batch (done and failed only grow; a late heartbeat cannot lower them). */

@@ -56,7 +56,7 @@ class HandDrivenWorker {
   }
 
   /** `room`: free room, prefetch and the segments it served last interval. */
-  heartbeat(interval: number, room: Pick<Heartbeat, 'free' | 'prefetch' | 'pipelines'> = { free: 1 }): void {
+  heartbeat(interval: number, room: Pick<Heartbeat, 'free' | 'prefetch' | 'pipelines' | 'segments'> = { free: 1 }): void {
     const beat: Heartbeat = { v: PROTOCOL_VERSION, id: this.id, pool: this.subjects.pool, capacity: 1, inFlight: 0, done: 0, failed: 0, phase: 'ready', interval, tasks: { inc: 'v1' }, ...room };
     this.bus.publish(this.subjects.heartbeat, beat);
   }
@@ -407,6 +407,54 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     worker.credit();
     await settle();
     expect(worker.sent()).toEqual([[2, 0]]);
+  });
+
+  test("a segment of this client that holds nothing does not count against the share: a finished pipeline leaves the pool's whole room to the next", async () => {
+    const finished = segment();
+    const dispatch = segment();
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    for (const member of [worker, other]) {
+      member.heartbeat(1000, { free: 2, prefetch: 1, pipelines: 2, segments: [finished.id, dispatch.id] });
+      member.join();
+    }
+    const chained = chain();
+    for (let i = 0; i < 4; i++) dispatch.submit(i, chained);
+    await settle();
+    expect([...worker.deliveries, ...other.deliveries].flatMap((delivery) => delivery.batch.tasks.map((task) => task.seq)).sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  test('a batch sent and not answered yet counts against the room the pool announced before it: the next one waits for a capacity credit instead of finding no member', async () => {
+    const dispatch = segment();
+    worker.heartbeat(1000, { free: 2, prefetch: 1 });
+    worker.join();
+    const chained = chain();
+    dispatch.submit(0, chained);
+    await settle();
+    dispatch.submit(1, chained);
+    await settle();
+    expect(worker.deliveries).toHaveLength(1);
+    worker.ack();
+    worker.join();
+    worker.credit();
+    await settle();
+    expect(worker.sent()).toEqual([[1, 0]]);
+    expect(dispatch.resent).toBe(0);
+  });
+
+  test("a capacity credit handled before the answer of the batch its worker took already counts that batch: the room is not reduced twice", async () => {
+    const dispatch = segment();
+    worker.heartbeat(1000, { free: 2, prefetch: 1 });
+    worker.join();
+    const chained = chain();
+    dispatch.submit(0, chained);
+    await settle();
+    worker.ack();
+    worker.join();
+    worker.credit();
+    await settle();
+    dispatch.submit(1, chained);
+    await settle();
+    expect(worker.sent()).toEqual([[1, 0]]);
   });
 
   test('once acknowledgements came fast, a batch unacknowledged for 200 ms (not the whole acceptTimeout) is sent again (virtual time)', async () => {
