@@ -50,6 +50,13 @@ class HandDrivenWorker {
     this.membership?.unsubscribe();
   }
 
+  /** Takes the last batch whole and joins again, saying so with a capacity credit. */
+  takeAndJoinAgain(): void {
+    this.ack();
+    this.join();
+    this.credit();
+  }
+
   /** The worker's capacity credit: it has room again. */
   credit(): void {
     this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: 1 } satisfies CapacityCredit);
@@ -321,9 +328,7 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     await settle();
     expect(worker.deliveries).toHaveLength(1);
     expect(worker.sent()).toEqual([[0, 0]]);
-    worker.ack();
-    worker.join();
-    worker.credit();
+    worker.takeAndJoinAgain();
     await settle();
     expect(worker.sent()).toEqual([[1, 0]]);
     expect(dispatch.resent).toBe(0);
@@ -423,34 +428,31 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect([...worker.deliveries, ...other.deliveries].flatMap((delivery) => delivery.batch.tasks.map((task) => task.seq)).sort()).toEqual([0, 1, 2, 3]);
   });
 
-  test('a batch sent and not answered yet counts against the room the pool announced before it: the next one waits for a capacity credit instead of finding no member', async () => {
+  /** Element 0 went out to `worker`, a member with room for two. */
+  async function firstOfTwoSent(): Promise<{ dispatch: Segment; chained: CompiledChain }> {
     const dispatch = segment();
     worker.heartbeat(1000, { free: 2, prefetch: 1 });
     worker.join();
     const chained = chain();
     dispatch.submit(0, chained);
     await settle();
+    return { dispatch, chained };
+  }
+
+  test('a batch sent and not answered yet counts against the room the pool announced before it: the next one waits for a capacity credit instead of finding no member', async () => {
+    const { dispatch, chained } = await firstOfTwoSent();
     dispatch.submit(1, chained);
     await settle();
     expect(worker.deliveries).toHaveLength(1);
-    worker.ack();
-    worker.join();
-    worker.credit();
+    worker.takeAndJoinAgain();
     await settle();
     expect(worker.sent()).toEqual([[1, 0]]);
     expect(dispatch.resent).toBe(0);
   });
 
-  test("a capacity credit handled before the answer of the batch its worker took already counts that batch: the room is not reduced twice", async () => {
-    const dispatch = segment();
-    worker.heartbeat(1000, { free: 2, prefetch: 1 });
-    worker.join();
-    const chained = chain();
-    dispatch.submit(0, chained);
-    await settle();
-    worker.ack();
-    worker.join();
-    worker.credit();
+  test('a capacity credit handled before the answer of the batch its worker took already counts that batch: the room is not reduced twice', async () => {
+    const { dispatch, chained } = await firstOfTwoSent();
+    worker.takeAndJoinAgain();
     await settle();
     dispatch.submit(1, chained);
     await settle();
