@@ -270,6 +270,8 @@ export class Segment implements SegmentListener {
     const bus = this.options.bus();
     if (this.parked || bus === undefined || bus.status === 'closed' || this.ready.length === 0) return;
     let budget = this.sendBudget();
+    // Called for every element submitted: without room, nothing to walk through.
+    if (budget <= 0) return;
     let kept = 0;
     for (const entry of this.ready) {
       if (budget <= 0 || !this.maySend(entry)) {
