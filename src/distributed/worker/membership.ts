@@ -3,7 +3,7 @@
  * a member subscribed with `max: 1` leaves by itself after one message, on the server and in the
  * client at the same count, so no message can reach a member that already left. The worker is a
  * member only while it has room, for one message (a batch of tasks) at a time, and joins again
- * once that message was handled if it still has room. Only the part of a batch beyond its room can
+ * once that message was handled if the worker finds it worth it (a slot idle, or half its room free). Only the part of a batch beyond its room can
  * reach it without room: it refuses that part, and the scatter sends it on.
  */
 import type { Bus, Handler, Subscription } from '../../transport/bus';
