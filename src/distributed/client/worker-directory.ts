@@ -71,6 +71,8 @@ const PROBE_AFTER = 1.25;
 const SWEEP_INTERVAL = 250;
 /** Probes a segment asks for go to one worker at most this often (ms): a long task is no reason to ping all the time. */
 const PROBE_SPACING = 100;
+/** How long an unknown worker holding tasks is waited for when asked whether it is there (ms). */
+const STRANGER_PROBE_TIMEOUT = 1_000;
 /** Workers it keeps track of: a flood of heartbeats with made-up ids cannot grow it further. */
 export const MAX_KNOWN_WORKERS = 512;
 
@@ -91,6 +93,8 @@ interface Known extends WorkerInfo {
 
 export class WorkerDirectory {
   private readonly workers = new Map<string, Known>();
+  /** Unknown workers asked whether they are there, answer pending. */
+  private readonly strangersProbing = new Set<string>();
   private readonly listeners = new Set<DirectoryListener>();
   private readonly segments = new Map<string, SegmentListener>();
   private readonly rejections = new RejectionLog('rivulet client');
@@ -204,8 +208,9 @@ export class WorkerDirectory {
   /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual), at most once per `PROBE_SPACING`. */
   probeWorker(id: string): void {
     const worker = this.workers.get(id);
+    if (worker === undefined) return this.probeStranger(id);
     const now = this.scheduler.now();
-    if (worker === undefined || now - worker.probedAt < PROBE_SPACING) return;
+    if (now - worker.probedAt < PROBE_SPACING) return;
     worker.probedAt = now;
     this.probe(worker);
   }
@@ -328,6 +333,24 @@ export class WorkerDirectory {
   };
 
   /** A late worker whose connection is gone has no responders: lose it now. */
+  /**
+   * A worker holding tasks that this directory does not know: its heartbeat was missed (the client
+   * started after its first one) or its acknowledgement arrived after it was lost. Without this its
+   * tasks would wait for their lease (an hour by default) if it died.
+   */
+  private probeStranger(id: string): void {
+    const bus = this.bus;
+    if (bus === undefined || bus.status !== 'connected' || this.strangersProbing.has(id) || this.strangersProbing.size >= MAX_KNOWN_WORKERS) return;
+    this.strangersProbing.add(id);
+    bus.request(this.subjects.ping(id), null, { timeout: STRANGER_PROBE_TIMEOUT }).then(
+      () => this.strangersProbing.delete(id),
+      (error: unknown) => {
+        this.strangersProbing.delete(id);
+        if (error instanceof NoRespondersError && !this.workers.has(id)) for (const listener of this.listeners) listener.workerLost(id);
+      },
+    );
+  }
+
   private probe(worker: Known): void {
     const bus = this.bus;
     if (worker.probing || bus === undefined || bus.status !== 'connected') return;

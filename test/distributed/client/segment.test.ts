@@ -491,6 +491,28 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(output.values).toEqual(['r0', 'r1']);
   });
 
+  test('a worker the directory never heard of (its heartbeat came before the client) that dies holding a task is probed and its task sent again, not left for the lease (virtual time)', async () => {
+    const other = new HandDrivenWorker(bus, subjects, 'w2');
+    other.heartbeat(1000);
+    const dispatch = await firstSent();
+    worker.ack();
+    scheduler.advance(20);
+    worker.succeed(0, 0);
+    worker.join();
+    dispatch.submit(1, chain());
+    await settle();
+    worker.ack();
+    await settle();
+    worker.leave();
+    other.join();
+    scheduler.advance(SWEEP - 20);
+    await settle();
+    expect(other.sent()).toEqual([[1, 1]]);
+    other.ack();
+    other.succeed(1, 1);
+    expect(output.values).toEqual(['r0', 'r1']);
+  });
+
   test('while later results arrive, an overdue head of the line gets its worker probed at once, before the next sweep (virtual time)', async () => {
     const { dispatch, other } = await oneTaskTook20ms();
     worker.credit();
