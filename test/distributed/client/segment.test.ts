@@ -164,10 +164,10 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     return dispatch;
   }
 
-  /** `worker` and `other` heard from; element 0 took 20 ms on `worker`, which joined the queue group again. */
-  async function oneTaskTook20ms(): Promise<{ dispatch: Segment; other: HandDrivenWorker }> {
+  /** `other` heard from, `worker` too unless `workerHeard` is false; element 0 took 20 ms on `worker`, which joined the queue group again. */
+  async function oneTaskTook20ms(workerHeard = true): Promise<{ dispatch: Segment; other: HandDrivenWorker }> {
     const other = new HandDrivenWorker(bus, subjects, 'w2');
-    for (const member of [worker, other]) member.heartbeat(1000);
+    for (const member of workerHeard ? [worker, other] : [other]) member.heartbeat(1000);
     const dispatch = await firstSent();
     worker.ack();
     scheduler.advance(20);
@@ -475,30 +475,11 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(worker.sent()).toEqual([[1, 1]]);
   });
 
-  test('a task held far longer than tasks usually take gets its worker probed; a worker whose connection is gone is lost at once (virtual time)', async () => {
-    const { dispatch, other } = await oneTaskTook20ms();
-    dispatch.submit(1, chain());
-    await settle();
-    worker.ack();
-    await settle();
-    worker.leave();
-    other.join();
-    scheduler.advance(SWEEP - 20);
-    await settle();
-    expect(other.sent()).toEqual([[1, 1]]);
-    other.ack();
-    other.succeed(1, 1);
-    expect(output.values).toEqual(['r0', 'r1']);
-  });
-
-  test('a worker the directory never heard of (its heartbeat came before the client) that dies holding a task is probed and its task sent again, not left for the lease (virtual time)', async () => {
-    const other = new HandDrivenWorker(bus, subjects, 'w2');
-    other.heartbeat(1000);
-    const dispatch = await firstSent();
-    worker.ack();
-    scheduler.advance(20);
-    worker.succeed(0, 0);
-    worker.join();
+  test.each([
+    ['a known worker', true],
+    ['a worker the directory never heard of (its first heartbeat came before the client)', false],
+  ])('a task held far longer than tasks usually take gets its worker probed; %s whose connection is gone is lost at once (virtual time)', async (_worker, workerHeard) => {
+    const { dispatch, other } = await oneTaskTook20ms(workerHeard);
     dispatch.submit(1, chain());
     await settle();
     worker.ack();
