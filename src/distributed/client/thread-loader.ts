@@ -35,17 +35,22 @@ function resolveTaskModule(module: string): string {
 /**
  * The Node options of a thread running `entry` and loading `modules`: inherited (`undefined`)
  * unless it must load TypeScript and nothing it inherits can; then ts-node, transpile only.
+ * Node's own type stripping (22.18+, 24) is used only by a parent that runs on it itself, or when
+ * no ts-node is installed: it loads a `.ts` file with `import` as an ES module, where the
+ * extensionless imports that ts-node and jest users write do not resolve.
  */
 export function threadExecArgv(entry: string, modules: readonly string[]): string[] | undefined {
   const typescript = [entry, ...modules].filter((file) => TYPESCRIPT_FILE.test(file));
-  if (typescript.length === 0 || inheritsTypeScript()) return undefined;
-  return ['-r', typeScriptLoader(typescript)];
+  if (typescript.length === 0 || preloadsTypeScript() || runsOnTypeStripping()) return undefined;
+  const loader = typeScriptLoader(typescript);
+  if (loader !== undefined) return ['-r', loader];
+  if (stripsTypes()) return undefined;
+  const module = typescript[typescript.length - 1];
+  throw new ArgumentRangeError('tasks', 'JavaScript, or TypeScript with ts-node installed', module, `tasks: worker threads need ts-node to load ${module} (npm install --save-dev ts-node), or give the compiled .js`);
 }
 
-/** Whether threads can load TypeScript with what they inherit: Node's own type stripping, or a preloaded loader. */
-function inheritsTypeScript(): boolean {
-  const features = process.features as { typescript?: unknown };
-  if (Boolean(features.typescript)) return true;
+/** Whether a TypeScript loader is preloaded by a Node option, which threads inherit. */
+function preloadsTypeScript(): boolean {
   const argv = process.execArgv;
   return argv.some((arg, i) => {
     const [flag, inline] = arg.split('=', 2);
@@ -54,14 +59,26 @@ function inheritsTypeScript(): boolean {
   });
 }
 
+function stripsTypes(): boolean {
+  return Boolean((process.features as { typescript?: unknown }).typescript);
+}
+
+/** `node main.ts` on a Node that strips types: the threads load TypeScript the way the parent does. */
+function runsOnTypeStripping(): boolean {
+  return stripsTypes() && TYPESCRIPT_FILE.test(process.argv[1] ?? '') && runningTsNode() === undefined;
+}
+
+function runningTsNode(): string | undefined {
+  return Object.keys(require.cache).find((file) => RUNNING_TS_NODE.test(file));
+}
+
 /** The ts-node this process runs under, else one installed next to the modules, here or where rivulet is. */
-function typeScriptLoader(files: readonly string[]): string {
-  const running = Object.keys(require.cache).find((file) => RUNNING_TS_NODE.test(file));
+function typeScriptLoader(files: readonly string[]): string | undefined {
+  const running = runningTsNode();
   if (running !== undefined) return path.join(path.dirname(running), '..', 'register', 'transpile-only.js');
   try {
     return require.resolve(TS_NODE_LOADER, { paths: [...files.map((file) => path.dirname(file)), process.cwd(), __dirname] });
   } catch {
-    const module = files[files.length - 1];
-    throw new ArgumentRangeError('tasks', 'JavaScript, or TypeScript with ts-node installed', module, `tasks: worker threads need ts-node to load ${module} (npm install --save-dev ts-node), or give the compiled .js`);
+    return undefined;
   }
 }
