@@ -10,7 +10,7 @@ import { MachineCatalogue, type MachineGraph } from './machines';
 import { lifecycleActorId, nodeName } from './names';
 import { RateWindow } from './rates';
 import type { RemoteActorFeed } from './remote-actors';
-import { isSegmentEnd, segmentStart, segmentTasks } from './segments';
+import { durableView, isSegmentEnd, segmentStart, segmentTasks, type DurableSegmentView } from './segments';
 import { WorkerRoster, type MessageEvent, type TaskEvent, type TaskFeed, type WorkerDirectory, type WorkerView } from './workers';
 
 /** One node of the pipeline graph with its counters: what the dashboard draws. */
@@ -28,6 +28,8 @@ export interface NodeView extends GraphNode {
   pending: number;
   /** Credits left, for nodes that work with credits (a segment's gather). */
   credits?: number;
+  /** For the gather of a durable segment: stored, recovered and repeated elements. */
+  durable?: DurableSegmentView;
   /** Elements per second received, averaged over the rate window. */
   rate: number;
 }
@@ -293,6 +295,8 @@ export class InspectionModel {
     if (typeof credits === 'number') view.credits = credits;
     if (isSegmentEnd(stream)) {
       view.credits = stream.segment.availableCredits;
+      const durable = durableView(stream.segment);
+      if (durable !== undefined) view.durable = durable;
       const tasks = segmentTasks(stream);
       const gather = `gather-${stream.segment.id}`;
       owners.set(gather, { name: `gather: ${tasks}`, node: node.id, machine: 'gather', state: stream.segment.gatherState, sessionId: gather });

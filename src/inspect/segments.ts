@@ -8,6 +8,29 @@ export type SegmentView = Pick<Segment, 'id' | 'duplicates' | 'tasksSent' | 'res
 /** The end of a distributed segment (its `gather()` node), as the inspector reads it. */
 export type SegmentEnd = Stream<unknown> & { readonly segment: SegmentView };
 
+/** What a durable segment (`scatter({ durable })`) tells besides: its stored elements and what came back after a restart. */
+export interface DurableSegmentView {
+  /** The durable name. */
+  name: string;
+  /** Tasks this process stored. */
+  stored: number;
+  /** Elements a previous run had stored and not delivered, found when the segment opened. */
+  recovered: number;
+  /** Deliveries marked as possible repeats. */
+  repeats: number;
+  /** Results delivered and not yet confirmed (acknowledged and trimmed). */
+  unconfirmed: number;
+}
+
+type DurableFields = Omit<DurableSegmentView, 'unconfirmed'> & { unconfirmedResults: number };
+
+/** The durable segment's view when `segment` is one (read by shape), else `undefined`. */
+export function durableView(segment: SegmentView): DurableSegmentView | undefined {
+  const fields = segment as Partial<DurableFields>;
+  if (typeof fields.recovered !== 'number' || typeof fields.name !== 'string') return undefined;
+  return { name: fields.name, stored: fields.stored ?? 0, recovered: fields.recovered, repeats: fields.repeats ?? 0, unconfirmed: fields.unconfirmedResults ?? 0 };
+}
+
 /** Whether `node` ends a distributed segment (read by shape: the inspector imports no distributed code). */
 export function isSegmentEnd(node: Stream<unknown>): node is SegmentEnd {
   return node.kind === 'gather' && 'segment' in node;

@@ -127,7 +127,8 @@
         return actor === undefined ? id : `${actor.name} (${actor.state})`;
       });
       const link = RivuletLinks.summary(node.id);
-      group.querySelector('title').textContent = `${node.label}: ${node.kind}\n${link ? link + '\n' : ''}actors: ${actors.join(', ')}\nclick to inspect`;
+      const durable = node.durable ? `durable ${node.durable.name}: ${node.durable.stored} stored, ${node.durable.recovered} recovered, ${node.durable.repeats} repeats, ${node.durable.unconfirmed} unconfirmed\n` : '';
+      group.querySelector('title').textContent = `${node.label}: ${node.kind}\n${link ? link + '\n' : ''}${durable}actors: ${actors.join(', ')}\nclick to inspect`;
     }
   }
 

@@ -169,6 +169,10 @@ describe('durable segments (real nats-server with JetStream)', () => {
     await source.drain();
     expect(out).toEqual([11, 21, 31]);
     expect((gathered as unknown as DurableGatherNode<number>).segment.recovered).toBe(3);
+    const model = new InspectionModel({ pipelines: [source] });
+    const gatherView = model.sample().graph.nodes.find((node) => node.kind === 'gather');
+    model.close();
+    expect(gatherView?.durable).toMatchObject({ name: 'handover', recovered: 3, stored: 0, repeats: 0 });
     await source.emit(40);
     await source.drain();
     expect(out).toEqual([11, 21, 31, 41]);
