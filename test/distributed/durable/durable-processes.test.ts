@@ -95,10 +95,14 @@ describe('durable segments with real processes (nats-server -js, rivulet worker,
       const source = new Stream<number>();
       const out = source.scatter({ client, durable: 'workerkill', ackWait: 1_000 }).map(durableWork).buffer(8).gather().sinkToList();
       const elements = 300;
-      for (let i = 0; i < elements; i++) await source.emit(i);
+      // Still emitting when the worker dies: with batched results a run of 300 can be over before an awaited loop ends.
+      const emitting = (async () => {
+        for (let i = 0; i < elements; i++) await source.emit(i);
+      })();
       await waitFor(() => out.length >= 60, 20_000, '60 results');
       await killWorkerProcess(doomed);
       expect(out.length).toBeLessThan(elements);
+      await emitting;
       await waitFor(() => out.length >= elements, 30_000, `${elements} results`);
       await source.drain();
       expect(out).toEqual(Array.from({ length: elements }, (_, i) => i));
