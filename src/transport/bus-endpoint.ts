@@ -7,6 +7,7 @@ import type { Bus } from './bus';
 import type { CodecLimits } from './codec';
 import { NatsBus } from './nats-bus';
 import { checkConnectionOptions, NATS_CONNECTION_OPTIONS, pickConnectionOptions, type NatsConnectionOptions } from './nats-options';
+import { closeBus } from './close-bus';
 
 /**
  * `client`, or `servers` with the other NATS connection options (token, user/pass, nkeySeed,
@@ -50,6 +51,7 @@ export async function openEndpoint(endpoint: BusEndpoint): Promise<OpenedEndpoin
   return { bus: await NatsBus.connect({ ...pickConnectionOptions(endpoint), limits: endpoint.limits }), owned: true };
 }
 
+/** Closes a connection the node opened itself: drained within a bound, then closed, also while its server is down. */
 export async function closeEndpoint(opened: OpenedEndpoint | undefined): Promise<void> {
-  if (opened?.owned === true) await opened.bus.drain();
+  if (opened?.owned === true) await closeBus(opened.bus);
 }
