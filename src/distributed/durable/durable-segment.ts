@@ -129,6 +129,8 @@ export class DurableSegment implements SegmentView {
   private readonly messagesHeld = new Map<number, ResultMessage>();
   /** Delivered, waiting for the task stream to be trimmed past them before they are acknowledged. */
   private unconfirmed: Held[] = [];
+  /** Deliveries in the confirmation now out: they count against `credits` until it succeeded (a crash meanwhile repeats them). */
+  private beingConfirmed = 0;
   private confirmedUpTo = 0;
   private confirming: Promise<void> | undefined = undefined;
   private delivering = false;
@@ -163,12 +165,12 @@ export class DurableSegment implements SegmentView {
 
   /** Deliveries that may be confirmed before delivery stops. */
   get availableCredits(): number {
-    return this.options.credits - this.unconfirmed.length;
+    return this.options.credits - this.unconfirmedResults;
   }
 
   /** Results here: waiting for an earlier one, or delivered and not confirmed. */
   get tasksInFlight(): number {
-    return this.arrived.size + this.unconfirmed.length;
+    return this.arrived.size + this.unconfirmedResults;
   }
 
   get scatterState(): string {
@@ -187,7 +189,7 @@ export class DurableSegment implements SegmentView {
 
   /** Results delivered and not yet confirmed: these can come again after a crash. */
   get unconfirmedResults(): number {
-    return this.unconfirmed.length;
+    return this.unconfirmed.length + this.beingConfirmed;
   }
 
   /** Sets up the streams and consumers, finds where the last run stopped, starts reading results. */
@@ -328,7 +330,7 @@ export class DurableSegment implements SegmentView {
   }
 
   private canDeliver(): boolean {
-    return this.failure === undefined && this.unconfirmed.length < this.options.credits && this.arrived.has(this.nextDelivery);
+    return this.failure === undefined && this.unconfirmedResults < this.options.credits && this.arrived.has(this.nextDelivery);
   }
 
   private async deliverInOrder(): Promise<void> {
@@ -384,9 +386,11 @@ export class DurableSegment implements SegmentView {
     if (this.confirming !== undefined || this.unconfirmed.length === 0 || this.manager === undefined) return this.confirming ?? Promise.resolve();
     const batch = this.unconfirmed;
     this.unconfirmed = [];
+    this.beingConfirmed = batch.length;
     const upTo = batch[batch.length - 1].result.seq;
     this.confirming = this.manager.streams.purge(this.options.names.taskStream, { seq: upTo + 1 }).then(
       () => {
+        this.beingConfirmed = 0;
         for (const { message } of batch) this.release(message);
         this.confirmedUpTo = upTo;
         this.confirming = undefined;
@@ -394,6 +398,7 @@ export class DurableSegment implements SegmentView {
         this.pump();
       },
       async () => {
+        this.beingConfirmed = 0;
         this.unconfirmed = [...batch, ...this.unconfirmed];
         await pause(RETRY_PAUSE);
         this.confirming = undefined;
