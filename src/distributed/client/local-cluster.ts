@@ -152,7 +152,7 @@ export class LocalCluster {
         resolve();
       };
       const check = (): void => {
-        if (this.directory.list().some((worker) => worker.id === member.id)) settle();
+        if (this.directory.info(member.id) !== undefined) settle();
       };
       const timer = setTimeout(() => settle(new Error(`worker thread ${member.id} did not announce itself within ${START_TIMEOUT} ms`)), START_TIMEOUT);
       const stopListening = this.directory.listen({ workerJoined: check, workerLost: ignore, capacity: ignore, leasesDue: ignore, busReconnected: ignore });

@@ -19,7 +19,7 @@ export class ThreadWorkerView implements WorkerView {
   ) {}
 
   get taskCounts(): WorkerTaskCounts {
-    const info = this.directory.list().find((worker) => worker.id === this.id);
+    const info = this.directory.info(this.id);
     if (info === undefined) return this.last;
     const running = Math.min(info.inFlight, info.capacity);
     this.last = { run: info.done + info.failed, failed: info.failed, running, queued: info.inFlight - running };

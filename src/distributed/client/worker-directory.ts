@@ -134,6 +134,11 @@ export class WorkerDirectory {
     return [...this.workers.values()].map(({ room, segments, interval, heardAt, probing, probedAt, announcedAt, ...info }) => ({ ...info }));
   }
 
+  /** What is known of worker `id`, without copying the others. */
+  info(id: string): Readonly<WorkerInfo> | undefined {
+    return this.workers.get(id);
+  }
+
   get size(): number {
     return this.workers.size;
   }
