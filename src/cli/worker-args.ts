@@ -26,8 +26,9 @@ export interface WorkerCommand extends NatsConnectionOptions {
 
 const DEFAULT_METRICS_HOST = '127.0.0.1';
 const WORKER_HELP = `Queue:
-  --prefetch N         tasks held waiting beside the running ones (default: the concurrency; 0 takes
-                       only what it can start at once)
+  --prefetch N         tasks held waiting beside the running ones (default: adaptive, two round trips
+                       of work, from the concurrency up to 8 x the concurrency; 0 takes only what it
+                       can start at once)
 
 Metrics and container probes (HTTP):
   --metrics-port P     serve /metrics (Prometheus text), /healthz (200 while the process runs) and

@@ -110,6 +110,8 @@ export interface CapacityCredit {
   readonly v: number;
   readonly worker: string;
   readonly free: number;
+  /** Its prefetch now (it adapts to task times): its room is `capacity + prefetch`. */
+  readonly prefetch?: number;
 }
 
 export type WorkerPhase = 'ready' | 'draining' | 'stopped';
@@ -258,7 +260,7 @@ export function readTaskAck(value: unknown): TaskAck {
 
 export function readCapacityCredit(value: unknown): CapacityCredit {
   const credit = checkEnvelope(value, 'capacity credit');
-  if (!isWorkerId(credit.worker) || !isCount(credit.free)) throw new ProtocolError('malformed capacity credit');
+  if (!isWorkerId(credit.worker) || !isCount(credit.free) || (credit.prefetch !== undefined && !isCount(credit.prefetch, HEARTBEAT_LIMITS.capacity))) throw new ProtocolError('malformed capacity credit');
   return credit as unknown as CapacityCredit;
 }
 

@@ -15,6 +15,10 @@ const batch = { v: PROTOCOL_VERSION, pipeline: 'p', reply: 'r.p', chain: [{ op: 
 const gates = new Map<number, () => void>();
 task('gated', (x: number) => new Promise<number>((resolve) => gates.set(x, () => resolve(x))));
 
+/** Tasks of `resultsSeenBefore` return how many results the test had received when they ran. */
+let resultsSeen = (): number => 0;
+task('resultsSeenBefore', () => resultsSeen());
+
 function release(x: number): void {
   const open = gates.get(x);
   if (open === undefined) throw new Error(`gated task ${x} is not running`);
@@ -99,10 +103,24 @@ describe('distributed protocol', () => {
     await worker.drain();
   });
 
-  test('a worker holds as many tasks beyond its running ones as it runs at once (prefetch defaults to its concurrency)', () => {
+  test('a worker holds as many tasks beyond its running ones as it runs at once until it has measured tasks and round trips (then the prefetch adapts)', () => {
     const bus = new InProcessBus();
     expect(new Worker({ bus, concurrency: 3 })).toMatchObject({ prefetch: 3, room: 6 });
     expect(new Worker({ bus, concurrency: 3, prefetch: 0 })).toMatchObject({ prefetch: 0, room: 3 });
+  });
+
+  test('the results of finished tasks leave before the next queued task starts (a synchronous task does not hold them back)', async () => {
+    const bus = new InProcessBus();
+    const subjects = new Subjects();
+    const worker = await new Worker({ bus, id: 'w-turns', concurrency: 1, prefetch: 1 }).start();
+    const results: ResultBatch[] = [];
+    bus.subscribe('r.p', (message) => results.push(message.data as ResultBatch));
+    resultsSeen = () => results.flatMap((sent) => sent.results).length;
+    const tasks = [0, 1].map((seq) => ({ seq, attempt: 0, value: seq }));
+    await sendToPool(bus, subjects.tasks, { ...batch, chain: [{ op: 'map', task: 'resultsSeenBefore' }], tasks });
+    await waitFor(() => resultsSeen() === 2, 5000, 'two results');
+    await worker.drain();
+    expect(results.flatMap((sent) => sent.results).map((result) => (result.ok ? result.values : result.error))).toEqual([[0], [1]]);
   });
 
   test('a worker whose slots are all busy joins the queue group again only once half its room is free; with a slot idle it joins at once', async () => {

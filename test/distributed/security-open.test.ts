@@ -19,6 +19,7 @@ import { startWorkerProcess, workerReady } from '../support/worker-process';
 import { floodTasks, forgeDrain, forgeHeartbeats, forgeResults, implausibleForgeries, record, replay, residentMiB } from './support/attacks';
 import { linger } from './fixtures/tasks';
 import { exited, TASKS_MODULE } from './support/deployments';
+import { MAX_PREFETCH_FACTOR } from '../../src/distributed/worker/prefetch';
 
 const START = 45_000;
 const TEST_TIMEOUT = 60_000;
@@ -88,7 +89,7 @@ describe('without a secret (real nats-server, two real rivulet workers)', () => 
     expect(out).toEqual(seqs);
     expect(client.workers().length).toBeLessThanOrEqual(MAX_KNOWN_WORKERS);
     expect(client.workers().map((info) => info.id)).toEqual(expect.arrayContaining(workers.map(({ id }) => id)));
-    expect(Math.max(...beats.filter((beat) => workers.some(({ id }) => id === beat.id)).map((beat) => beat.inFlight))).toBeLessThanOrEqual(2 * CONCURRENCY); // its room: concurrency plus prefetch (by default as much)
+    expect(Math.max(...beats.filter((beat) => workers.some(({ id }) => id === beat.id)).map((beat) => beat.inFlight))).toBeLessThanOrEqual((1 + MAX_PREFETCH_FACTOR) * CONCURRENCY); // its room: concurrency plus prefetch (adaptive, at most 8 × the concurrency)
     for (const [i, { child }] of workers.entries()) {
       expect(child.exitCode).toBeNull();
       expect((await residentMiB(child.pid as number)) - rssBefore[i]).toBeLessThan(64);

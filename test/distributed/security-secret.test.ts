@@ -26,6 +26,7 @@ import { startWorkerProcess, workerReady } from '../support/worker-process';
 import { forgeDrain, forgeHeartbeats, forgeResults, floodTasks, record, replay, residentMiB, type Recorded } from './support/attacks';
 import { linger } from './fixtures/tasks';
 import { exited, TASKS_MODULE } from './support/deployments';
+import { MAX_PREFETCH_FACTOR } from '../../src/distributed/worker/prefetch';
 
 const SECRET = 'correct horse battery staple, 2026';
 const START = 45_000;
@@ -126,7 +127,7 @@ describe('with a cluster secret (real nats-server, real rivulet worker --secret-
     await waitFor(() => beats.length > since + 2, 5000, 'heartbeats after the attack');
     expect(worker.exitCode).toBeNull();
     expect(lastBeat()).toMatchObject({ phase: 'ready' });
-    expect(Math.max(...beats.map((beat) => beat.inFlight))).toBeLessThanOrEqual(2 * CONCURRENCY); // its room: concurrency plus prefetch (by default as much)
+    expect(Math.max(...beats.map((beat) => beat.inFlight))).toBeLessThanOrEqual((1 + MAX_PREFETCH_FACTOR) * CONCURRENCY); // its room: concurrency plus prefetch (adaptive, at most 8 × the concurrency)
     expect(lastBeat()?.authRefused?.unauthenticated).toBeGreaterThan(100);
     expect((await residentMiB(worker.pid as number)) - rssBefore).toBeLessThan(64);
     const kinds = loggedKinds(workerLog);

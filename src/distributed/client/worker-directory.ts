@@ -308,6 +308,7 @@ export class WorkerDirectory {
     this.announcements++;
     if (known !== undefined) {
       known.free = credit.free;
+      if (credit.prefetch !== undefined) known.room = known.capacity + credit.prefetch;
       known.announcedAt = this.announcements;
     }
     this.announceCapacity(credit.worker);

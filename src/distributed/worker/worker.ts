@@ -45,6 +45,7 @@ import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } 
 import { addRejections, noRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
 import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
+import { Prefetch } from './prefetch';
 import { InspectPublisher } from './inspect-publisher';
 import { startDurableTasks, type DurableTaskRunner } from '../durable/durable-task-runner';
 import { AuthenticatedBus } from '../authenticated-bus';
@@ -60,7 +61,10 @@ export interface WorkerOptions extends NatsConnectionOptions {
   tasks?: string | string[];
   /** Tasks run at once (default 1). */
   concurrency?: number;
-  /** Tasks it takes beyond its free slots, so that the next one is there when one ends (default: `concurrency`). */
+  /**
+   * Tasks it takes beyond its free slots, so that the next one is there when one ends. Default:
+   * adaptive, from the concurrency up to 8 × the concurrency for tasks shorter than a round trip.
+   */
   prefetch?: number;
   /** Milliseconds `drain()` waits for running tasks and for the bus to flush before it gives up (default 30 000). */
   drainTimeout?: number;
@@ -99,7 +103,7 @@ export function loadTaskModules(modules: string | string[] | undefined): void {
 export class Worker implements WorkerView {
   readonly id: string;
   readonly concurrency: number;
-  readonly prefetch: number;
+  private readonly prefetching: Prefetch;
   private readonly drainTimeout: number;
   private readonly rejections: RejectionLog;
   private readonly auth: MessageAuth | undefined;
@@ -127,6 +131,7 @@ export class Worker implements WorkerView {
   /** Segments it took tasks from since the last heartbeat (a pipeline of short tasks is seldom held at the beat). */
   private servedPipelines = new Set<string>();
   private flushScheduled = false;
+  private startScheduled = false;
   private idleWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined = undefined;
   private phase: WorkerPhase = 'ready';
@@ -138,7 +143,7 @@ export class Worker implements WorkerView {
     this.id = options.id ?? newWorkerId();
     if (!isWorkerId(this.id)) throw new ArgumentRangeError('id', 'one literal subject token of letters, digits, - and _ (at most 64)', this.id);
     this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
-    this.prefetch = requireNonNegativeInteger('prefetch', options.prefetch ?? this.concurrency);
+    this.prefetching = new Prefetch(this.concurrency, options.prefetch === undefined ? undefined : requireNonNegativeInteger('prefetch', options.prefetch));
     this.drainTimeout = requirePositiveInteger('drainTimeout', options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
     this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
@@ -230,6 +235,11 @@ export class Worker implements WorkerView {
     return this;
   }
 
+  /** Tasks it holds beyond its running ones at most now. */
+  get prefetch(): number {
+    return this.prefetching.value;
+  }
+
   /** Tasks it can take now: free slots plus prefetch, less what it runs and holds. */
   get room(): number {
     return this.phase === 'ready' ? this.concurrency + this.prefetch - this.running - this.queue.length : 0;
@@ -261,7 +271,8 @@ export class Worker implements WorkerView {
   private offerRoom(): void {
     const room = this.room;
     if (!this.worthJoining || this.membership?.offer(room) !== true || this.bus === undefined) return;
-    this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: room } satisfies CapacityCredit);
+    this.prefetching.joined();
+    this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: room, prefetch: this.prefetch } satisfies CapacityCredit);
   }
 
   private answerPing(message: Message): void {
@@ -305,6 +316,7 @@ export class Worker implements WorkerView {
     }
     const missing = this.phase === 'ready' ? this.missingTask(batch.chain) : undefined;
     const reason: RefusalReason | undefined = this.phase !== 'ready' ? 'draining' : missing !== undefined ? 'missing-task' : undefined;
+    this.prefetching.arrived();
     const taken = reason === undefined ? Math.min(this.room, batch.tasks.length) : 0;
     for (let i = 0; i < taken; i++) this.queue.push({ batch, task: batch.tasks[i], trace: taskTraceContext(message.headers, batch.tasks[i].seq, batch.tasks.length) });
     if (taken > 0) {
@@ -315,7 +327,7 @@ export class Worker implements WorkerView {
     this.acknowledge(message.reply, { v: PROTOCOL_VERSION, worker: this.id, refused, ...(refused.length === 0 ? {} : { reason: reason ?? 'busy' }), ...(missing === undefined ? {} : { detail: missing }) });
     // Once the answer and the renewed membership went out (nats.js writes in a microtask): a
     // synchronous task would otherwise hold them back for as long as it runs.
-    setImmediate(this.startQueued);
+    this.startNextTurn();
   };
 
   /** Why this worker cannot run `chain` (a task it lacks, or has in another version), if so. */
@@ -357,13 +369,13 @@ export class Worker implements WorkerView {
     }
   }
 
-  private readonly startQueued = (): void => {
+  private startQueued(): void {
     while (this.running < this.concurrency && this.queue.length > 0) {
       this.running++;
       this.run(this.queue.shift());
     }
     this.reportLevel();
-  };
+  }
 
   private async run({ batch, task, trace }: Queued): Promise<void> {
     let result: WireResult;
@@ -380,9 +392,10 @@ export class Worker implements WorkerView {
       this.failed++;
     }
     this.running--;
+    this.prefetching.finished(result.ms ?? 0);
     this.release(batch.pipeline);
     this.queueResult(batch.reply, result);
-    this.startQueued();
+    this.startNextTurn();
     if (this.running === 0 && this.queue.length === 0) this.wakeIdleWaiters();
   }
 
@@ -422,6 +435,23 @@ export class Worker implements WorkerView {
       );
     });
   }
+
+  /**
+   * Starts queued tasks in the next turn, after the results of this one went out: a scatter then
+   * refills its window while they run (a batch of short tasks used to run whole in one turn and
+   * its results travel together: 0.90x raw nats.js at 100k elements, 1.00x after), and a
+   * synchronous task does not hold back the results before it.
+   */
+  private startNextTurn(): void {
+    if (this.startScheduled || this.queue.length === 0) return;
+    this.startScheduled = true;
+    setImmediate(this.startScheduledTasks);
+  }
+
+  private readonly startScheduledTasks = (): void => {
+    this.startScheduled = false;
+    this.startQueued();
+  };
 
   private queueResult(reply: string, result: WireResult): void {
     let results = this.outbox.get(reply);

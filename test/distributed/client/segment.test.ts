@@ -57,9 +57,9 @@ class HandDrivenWorker {
     this.credit();
   }
 
-  /** The worker's capacity credit: it has room again. */
-  credit(): void {
-    this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free: 1 } satisfies CapacityCredit);
+  /** The worker's capacity credit: it has room again (and, when it says so, a new prefetch). */
+  credit(free = 1, prefetch?: number): void {
+    this.bus.publish(this.subjects.capacity, { v: PROTOCOL_VERSION, worker: this.id, free, ...(prefetch === undefined ? {} : { prefetch }) } satisfies CapacityCredit);
   }
 
   /** `room`: free room, prefetch and the segments it served last interval. */
@@ -332,6 +332,25 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     await settle();
     expect(worker.sent()).toEqual([[1, 0]]);
     expect(dispatch.resent).toBe(0);
+  });
+
+  test('a capacity credit with a larger prefetch (the worker adapted it to short tasks) widens the segment\'s share at once, not at the next heartbeat', async () => {
+    const dispatch = segment();
+    worker.heartbeat(60_000, { free: 1, prefetch: 0 });
+    worker.join();
+    const chained = chain();
+    for (let i = 0; i < 4; i++) dispatch.submit(i, chained);
+    await settle();
+    expect(worker.sent()).toEqual([[0, 0]]);
+    worker.ack();
+    worker.join();
+    worker.credit(3, 3);
+    await settle();
+    expect(worker.sent()).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
   });
 
   test('with no member in the queue group (no responders) tasks wait for a capacity credit, not for a member alone', async () => {
