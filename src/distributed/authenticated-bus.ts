@@ -8,8 +8,11 @@
  * segment's results and a dashboard's `results.>`, is new to each). A subscription that follows
  * another on the same subject and queue (the pool membership joins again after every message)
  * takes over its guard, so a replay cannot slip in between two memberships.
+ *
+ * A NATS bus it wraps is told to carry sealed frames as they are (`carrySealedFrames`): a frame is
+ * the whole message, not bytes inside an envelope.
  */
-import type { Bus, BusStats, BusStatus, BusStatusEvent, BusWarning, Handler, Message, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from '../transport/bus';
+import type { Bus, BusStats, CarriesSealedFrames, BusStatus, BusStatusEvent, BusWarning, Handler, Message, PublishOptions, RequestOptions, SubscribeOptions, Subscription } from '../transport/bus';
 import { REPLY_CONTEXT, type MessageAuth } from './message-auth';
 import type { ReplayGuard } from './replay-guard';
 
@@ -25,9 +28,11 @@ export class AuthenticatedBus implements Bus {
   private readonly guards = new Map<string, Array<{ guard: ReplayGuard; inUse: boolean }>>();
 
   constructor(
-    readonly inner: Bus,
+    readonly inner: Bus & Partial<CarriesSealedFrames>,
     readonly auth: MessageAuth,
-  ) {}
+  ) {
+    inner.carrySealedFrames?.();
+  }
 
   get status(): BusStatus {
     return this.inner.status;

@@ -1,8 +1,10 @@
 /**
  * The cluster secret: every protocol message a client or worker sends is sealed in a frame
  *
- *     [1 byte frame version][32 bytes HMAC-SHA256][body]
+ *     [0xc1][1 byte frame version][32 bytes HMAC-SHA256][body]
  *
+ * (0xc1 is a byte msgpack never writes: a NATS bus sends and hands over such a frame as it is,
+ * see `SealedFrame`)
  * where the body is the codec's encoding of `[sender, session, seq, timestamp, inReplyTo, data]`
  * and the MAC covers the subject it was published to (or the reply marker) and the body's exact
  * bytes. A receiver checks the MAC before it decodes anything, then the timestamp (at most
@@ -11,7 +13,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ArgumentRangeError, ArgumentTypeError } from '../errors';
-import { Codec, DEFAULT_MAX_DEPTH } from '../transport/codec';
+import { Codec, DEFAULT_MAX_DEPTH, SEALED_FRAME_MARKER, SealedFrame } from '../transport/codec';
 import { OnceLog } from '../util/once-log';
 import { ReplayGuard } from './replay-guard';
 
@@ -49,8 +51,9 @@ export function requireSecret(secret: Secret): Buffer {
 }
 
 const FRAME_VERSION = 1;
+const MAC_START = 2;
 const MAC_BYTES = 32;
-const BODY_START = 1 + MAC_BYTES;
+const BODY_START = MAC_START + MAC_BYTES;
 /** What replies are signed for instead of a subject (no subject contains a space). */
 export const REPLY_CONTEXT = ' reply';
 
@@ -64,7 +67,7 @@ export interface Opened {
 }
 
 export interface Sealed {
-  readonly frame: Buffer;
+  readonly frame: SealedFrame;
   readonly nonce: string;
 }
 
@@ -95,9 +98,10 @@ export class MessageAuth {
   seal(context: string, data: unknown, inReplyTo: string | null = null): Sealed {
     const seq = ++this.seq;
     const body = this.codec.encode([this.sender, this.session, seq, this.now(), inReplyTo, data] satisfies Body);
-    const frame = Buffer.allocUnsafe(BODY_START + body.length);
-    frame[0] = FRAME_VERSION;
-    this.mac(context, body).copy(frame, 1);
+    const frame = sealedFrame(BODY_START + body.length);
+    frame[0] = SEALED_FRAME_MARKER;
+    frame[1] = FRAME_VERSION;
+    frame.set(this.mac(context, body), MAC_START);
     frame.set(body, BODY_START);
     return { frame, nonce: `${this.session}:${seq}` };
   }
@@ -107,9 +111,9 @@ export class MessageAuth {
    * gets its own copy) has not seen; `undefined` (counted, logged) otherwise.
    */
   open(context: string, payload: unknown, seen: ReplayGuard): Opened | undefined {
-    if (!isBytes(payload) || payload.length <= BODY_START || payload[0] !== FRAME_VERSION) return this.refuse('unauthenticated', context);
+    if (!isBytes(payload) || payload.length <= BODY_START || payload[0] !== SEALED_FRAME_MARKER || payload[1] !== FRAME_VERSION) return this.refuse('unauthenticated', context);
     const body = payload.subarray(BODY_START);
-    if (!timingSafeEqual(this.mac(context, body), payload.subarray(1, BODY_START))) return this.refuse('altered', context);
+    if (!timingSafeEqual(this.mac(context, body), payload.subarray(MAC_START, BODY_START))) return this.refuse('altered', context);
     const [, session, seq, timestamp, inReplyTo, data] = this.codec.decode(body) as Body;
     const now = this.now();
     if (!(Math.abs(now - timestamp) <= FRESHNESS_WINDOW)) return this.refuse('stale', context);
@@ -145,6 +149,12 @@ export class MessageAuth {
     this.notes.log(kind, `${this.who}: refused a message on ${where}: ${kind} (cluster secret); later ${kind} messages are only counted`);
     return undefined;
   }
+}
+
+/** Uninitialised (every byte is written next), from Node's buffer pool like `Buffer.allocUnsafe`. */
+function sealedFrame(length: number): SealedFrame {
+  const pooled = Buffer.allocUnsafe(length);
+  return new SealedFrame(pooled.buffer, pooled.byteOffset, length);
 }
 
 function isBytes(value: unknown): value is Uint8Array {

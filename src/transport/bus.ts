@@ -35,6 +35,11 @@ export interface RequestOptions {
   headers?: Headers;
 }
 
+/** A bus that can carry frames sealed with the cluster secret as they are (see `SealedFrame`). */
+export interface CarriesSealedFrames {
+  carrySealedFrames(): void;
+}
+
 export interface Subscription {
   readonly subject: string;
   unsubscribe(): void;

@@ -91,6 +91,11 @@ export class NatsBus extends BusBase {
     }
   }
 
+  /** An `AuthenticatedBus` wraps this bus: sealed frames travel as they are, not inside an envelope. */
+  carrySealedFrames(): void {
+    this.codec.carrySealedFrames();
+  }
+
   publish(subject: string, data: unknown, options?: PublishOptions): void {
     if (this.closing) throw new BusClosedError(`publish to '${subject}'`);
     checkPublishSubject(subject);

@@ -2,6 +2,10 @@ import { AuthenticatedBus } from '../../src/distributed/authenticated-bus';
 import { MessageAuth, UnauthenticatedMessageError } from '../../src/distributed/message-auth';
 import { InProcessBus } from '../../src/transport/in-process-bus';
 import type { Message } from '../../src/transport/bus';
+import { NatsBus } from '../../src/transport/nats-bus';
+import { SEALED_FRAME_MARKER } from '../../src/transport/codec';
+import { connect } from '@nats-io/transport-node';
+import { NatsServer } from '../support/nats-server';
 
 const SECRET = 'sixteen bytes at least, yes';
 
@@ -64,5 +68,35 @@ describe('AuthenticatedBus', () => {
     await expect(a.request('p.control.ping.x', null)).rejects.toThrow('refused an unauthenticated reply');
     expect(heard).toEqual([]);
     expect(a.auth.refusals.unauthenticated).toBe(2);
+  });
+
+  test('over NATS a sealed frame is the whole message (not wrapped in an envelope), requests and replies included', async () => {
+    const server = await NatsServer.start();
+    const buses = await Promise.all(['a', 'b'].map(async (id) => new AuthenticatedBus(await NatsBus.connect({ servers: server.url }), new MessageAuth(SECRET, id, id))));
+    const spy = await connect({ servers: server.url });
+    try {
+      const [a, b] = buses;
+      const onWire: Uint8Array[] = [];
+      spy.subscribe('p.>', { callback: (_error, message) => void onWire.push(message.data) });
+      spy.subscribe('_INBOX.>', { callback: (_error, message) => void onWire.push(message.data) });
+      await spy.flush();
+      const heard: unknown[] = [];
+      b.subscribe('p.results.1', (message) => void heard.push(message.data));
+      b.subscribe('p.control.ping.b', (message) => b.publish(message.reply as string, { phase: 'ready' }));
+      await (b.inner as NatsBus).flush();
+      a.publish('p.results.1', { v: 1, results: [1, 2, 3] });
+      await expect(a.request('p.control.ping.b', null)).resolves.toEqual({ phase: 'ready' });
+      await (a.inner as NatsBus).flush();
+      await spy.flush();
+      expect(heard).toEqual([{ v: 1, results: [1, 2, 3] }]);
+      expect(onWire.length).toBe(3);
+      for (const payload of onWire) expect(payload[0]).toBe(SEALED_FRAME_MARKER);
+      expect(a.auth.refusals).toEqual({ unauthenticated: 0, altered: 0, stale: 0, replayed: 0 });
+      expect(b.auth.refusals).toEqual({ unauthenticated: 0, altered: 0, stale: 0, replayed: 0 });
+    } finally {
+      await spy.close();
+      await Promise.all(buses.map((bus) => bus.close()));
+      await server.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Codec, CODEC_VERSION, DecodeError, EncodeError } from '../../src/transport/codec';
+import { Codec, CODEC_VERSION, DecodeError, EncodeError, SEALED_FRAME_MARKER, SealedFrame } from '../../src/transport/codec';
 import { ArgumentRangeError } from '../../src/errors';
 
 const codec = new Codec();
@@ -150,6 +150,22 @@ describe('Codec', () => {
     const shared = { x: 1 };
     const bytes = new Packr({ structuredClone: true, useRecords: false }).pack([CODEC_VERSION, [shared, shared]]);
     expect(() => codec.decode(bytes)).toThrow(DecodeError);
+  });
+
+  test('a codec that carries sealed frames sends them as they are and hands such bytes over as they are; others envelope them and refuse such bytes', () => {
+    const frame = SealedFrame.from([SEALED_FRAME_MARKER, 1, 2, 3]);
+    const carrying = new Codec({ maxPayload: 64 });
+    carrying.carrySealedFrames();
+    expect(carrying.encode(frame)).toBe(frame);
+    expect(carrying.decode(frame)).toBe(frame);
+    expect(() => carrying.encode(new SealedFrame(65))).toThrow(EncodeError);
+    const plain = new Codec();
+    expect(plain.encode(frame)[0]).toBe(0x92);
+    expect([...(plain.decode(plain.encode(frame)) as Uint8Array)]).toEqual([...frame]);
+    expect(() => plain.decode(frame)).toThrow(DecodeError);
+    // An element that merely starts with the marker is data, enveloped like any other, on both.
+    const element = Buffer.from([SEALED_FRAME_MARKER, 9]);
+    expect(carrying.decode(carrying.encode(element))).toEqual(element);
   });
 
   test('bad limits are refused', () => {
