@@ -131,7 +131,7 @@ export interface Heartbeat {
   readonly rejected?: Readonly<Record<RejectionKind, number>>;
   /** Tasks it can run: name -> version hash. */
   readonly tasks?: Readonly<Record<string, string>>;
-  /** Tasks it can take now (free slots plus prefetch not taken): a capacity credit too. */
+  /** Tasks it can take now (free slots plus prefetch not taken; 0 while it is no member of the queue group): a capacity credit too. */
   readonly free?: number;
   /** Tasks it holds beyond its running ones at most: its room is `capacity + prefetch`. */
   readonly prefetch?: number;

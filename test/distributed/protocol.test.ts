@@ -109,7 +109,7 @@ describe('distributed protocol', () => {
     expect(new Worker({ bus, concurrency: 3, prefetch: 0 })).toMatchObject({ prefetch: 0, room: 3 });
   });
 
-  test('the results of finished tasks leave before the next queued task starts (a synchronous task does not hold them back)', async () => {
+  test('the results of finished tasks leave before the next queued task starts (a synchronous task does not hold them back), and the worker is idle after the last', async () => {
     const bus = new InProcessBus();
     const subjects = new Subjects();
     const worker = await new Worker({ bus, id: 'w-turns', concurrency: 1, prefetch: 1 }).start();
@@ -119,25 +119,31 @@ describe('distributed protocol', () => {
     const tasks = [0, 1].map((seq) => ({ seq, attempt: 0, value: seq }));
     await sendToPool(bus, subjects.tasks, { ...batch, chain: [{ op: 'map', task: 'resultsSeenBefore' }], tasks });
     await waitFor(() => resultsSeen() === 2, 5000, 'two results');
+    expect(worker.state).toBe('ready'); // idle again once the last task ended
     await worker.drain();
     expect(results.flatMap((sent) => sent.results).map((result) => (result.ok ? result.values : result.error))).toEqual([[0], [1]]);
   });
 
-  test('a worker whose slots are all busy joins the queue group again only once half its room is free; with a slot idle it joins at once', async () => {
+  test('a worker whose slots are all busy joins the queue group again only once half its room is free (its heartbeats meanwhile announce no room); with a slot idle it joins at once', async () => {
     const bus = new InProcessBus();
     const subjects = new Subjects();
+    const beats: Heartbeat[] = [];
+    bus.subscribe(subjects.heartbeat, (message) => beats.push(readHeartbeat(message.data)));
     const credits: number[] = [];
     const results: number[] = [];
     bus.subscribe(subjects.capacity, (message) => credits.push(readCapacityCredit(message.data).free));
     bus.subscribe('r.p', (message) => results.push(...readResultBatch(message.data).results.map((result) => result.seq)));
     const gatedBatch = (seqs: number[]): unknown => ({ ...batch, chain: [{ op: 'map', task: 'gated' }], tasks: seqs.map((seq) => ({ seq, attempt: 0, value: seq })) });
-    const full = await new Worker({ bus, id: 'wfull', concurrency: 2, prefetch: 2 }).start();
+    const full = await new Worker({ bus, id: 'wfull', concurrency: 2, prefetch: 2, heartbeatInterval: 10 }).start();
     expect(credits).toEqual([4]);
     expect(await sendToPool(bus, subjects.tasks, gatedBatch([0, 1, 2, 3]))).toMatchObject({ refused: [] });
     await waitFor(() => gates.size === 2, 5000, 'two tasks running');
     release(0);
     await waitFor(() => results.includes(0) && gates.size === 2, 5000, 'task 0 done, task 2 running');
     expect(credits).toEqual([4]); // one place free of four, both slots busy: no membership for it
+    const seen = beats.length;
+    await waitFor(() => beats.length > seen, 5000, 'a heartbeat while it is no member');
+    expect(beats[beats.length - 1]).toMatchObject({ free: 0, inFlight: 3 }); // nothing sent to the pool can reach it now
     release(1);
     await waitFor(() => credits.length === 2, 5000, 'a second membership');
     expect(credits).toEqual([4, 2]);

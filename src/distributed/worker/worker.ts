@@ -443,7 +443,8 @@ export class Worker implements WorkerView {
    * synchronous task does not hold back the results before it.
    */
   private startNextTurn(): void {
-    if (this.startScheduled || this.queue.length === 0) return;
+    if (this.queue.length === 0) return this.reportLevel();
+    if (this.startScheduled) return;
     this.startScheduled = true;
     setImmediate(this.startScheduledTasks);
   }
@@ -527,7 +528,8 @@ export class Worker implements WorkerView {
       interval: this.heartbeatInterval,
       rejected: this.rejected(),
       tasks: registeredTasks(),
-      free: this.room,
+      // Room only counts while a batch can reach it: a busy worker that has not joined again takes nothing now.
+      free: this.membership?.member === true ? this.room : 0,
       prefetch: this.prefetch,
       pipelines: sharing.length,
       segments: sharing.slice(0, HEARTBEAT_LIMITS.segmentIds),
