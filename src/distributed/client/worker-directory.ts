@@ -73,7 +73,12 @@ const SWEEP_INTERVAL = 250;
 const PROBE_SPACING = 100;
 /** How long an unknown worker holding tasks is waited for when asked whether it is there (ms). */
 const STRANGER_PROBE_TIMEOUT = 1_000;
-/** Workers it keeps track of: a flood of heartbeats with made-up ids cannot grow it further. */
+/**
+ * Workers it keeps track of: a flood of heartbeats with made-up ids cannot grow it further. When it
+ * is full, a new worker takes the place of the one heard least recently among those that never took
+ * a task of this client (a ghost never does), so that such a flood cannot lock out a real worker
+ * that was lost for a moment (3 missed heartbeats under load) and beats again.
+ */
 export const MAX_KNOWN_WORKERS = 512;
 
 interface Known extends WorkerInfo {
@@ -89,6 +94,8 @@ interface Known extends WorkerInfo {
   probing: boolean;
   /** Scheduler time of the last probe a segment asked for. */
   probedAt: number;
+  /** It took tasks of this client's segments (a worker, not merely a heartbeat). */
+  served: boolean;
 }
 
 export class WorkerDirectory {
@@ -131,7 +138,7 @@ export class WorkerDirectory {
   }
 
   list(): WorkerInfo[] {
-    return [...this.workers.values()].map(({ room, segments, interval, heardAt, probing, probedAt, announcedAt, ...info }) => ({ ...info }));
+    return [...this.workers.values()].map(({ room, segments, interval, heardAt, probing, probedAt, announcedAt, served, ...info }) => ({ ...info }));
   }
 
   /** What is known of worker `id`, without copying the others. */
@@ -179,6 +186,7 @@ export class WorkerDirectory {
   counted(id: string, counts: WorkerCounts): void {
     const worker = this.workers.get(id);
     if (worker === undefined) return;
+    worker.served = true;
     worker.done = Math.max(worker.done, counts.done);
     worker.failed = Math.max(worker.failed, counts.failed);
     worker.inFlight = counts.inFlight;
@@ -207,7 +215,9 @@ export class WorkerDirectory {
    */
   took(id: string, count: number, sentAt: number): void {
     const worker = this.workers.get(id);
-    if (worker !== undefined && worker.announcedAt <= sentAt) worker.free = Math.max(0, worker.free - count);
+    if (worker === undefined) return;
+    if (count > 0) worker.served = true;
+    if (worker.announcedAt <= sentAt) worker.free = Math.max(0, worker.free - count);
   }
 
   /** Asks worker `id` whether it is still there (a segment holds tasks on it longer than usual), at most once per `PROBE_SPACING`. */
@@ -268,7 +278,7 @@ export class WorkerDirectory {
       return;
     }
     const known = this.workers.get(beat.id);
-    if (known === undefined && this.workers.size >= MAX_KNOWN_WORKERS) {
+    if (known === undefined && this.workers.size >= MAX_KNOWN_WORKERS && !this.makeRoom()) {
       this.rejections.recordRefusal(new ProtocolError(`heartbeat of a new worker while ${MAX_KNOWN_WORKERS} are known`));
       return;
     }
@@ -291,6 +301,7 @@ export class WorkerDirectory {
       announcedAt: ++this.announcements,
       probing: false,
       probedAt: known?.probedAt ?? -Infinity,
+      served: known?.served ?? false,
     });
     if (!wasReady && beat.phase === 'ready') for (const listener of this.listeners) listener.workerJoined(beat.id);
     if (beat.phase === 'ready' && (beat.free ?? 0) > 0) this.announceCapacity(beat.id);
@@ -312,6 +323,15 @@ export class WorkerDirectory {
       known.announcedAt = this.announcements;
     }
     this.announceCapacity(credit.worker);
+  }
+
+  /** Forgets the worker heard least recently among those that never took a task of this client; false when all did. */
+  private makeRoom(): boolean {
+    let oldest: Known | undefined;
+    for (const worker of this.workers.values()) if (!worker.served && (oldest === undefined || worker.heardAt < oldest.heardAt)) oldest = worker;
+    if (oldest === undefined) return false;
+    this.lose(oldest.id);
+    return true;
   }
 
   private announceCapacity(worker: string): void {
