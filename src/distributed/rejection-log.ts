@@ -1,4 +1,4 @@
-import type { RejectionKind } from '../transport/bus';
+import type { Bus, RejectionKind } from '../transport/bus';
 import { ProtocolError } from './protocol';
 
 export type RejectionCounts = Record<RejectionKind, number>;
@@ -30,11 +30,17 @@ export class RejectionLog {
     return `${kind}: ${reason}`;
   }
 
-  /** Logs the kinds that grew in the bus's own counts (the bus counts those itself). */
-  noteBus(before: RejectionCounts, after: RejectionCounts, detail: string): void {
-    for (const kind of Object.keys(after) as RejectionKind[]) {
-      if (after[kind] > before[kind]) this.logOnce(kind, detail);
-    }
+  /** Logs (once per kind) the messages `bus` refused to decode; the bus counts those itself. */
+  followBus(bus: Bus): void {
+    let before = bus.stats().rejected;
+    bus.onWarning?.((warning) => {
+      if (warning.kind !== 'rejected-message') return;
+      const after = bus.stats().rejected;
+      for (const kind of Object.keys(after) as RejectionKind[]) {
+        if (after[kind] > before[kind]) this.logOnce(kind, warning.detail ?? 'undecodable');
+      }
+      before = after;
+    });
   }
 
   private logOnce(kind: RejectionKind, detail: string): void {

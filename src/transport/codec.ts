@@ -162,7 +162,10 @@ export class Codec {
     if (bytes.length > this.maxPayload) {
       throw new DecodeError('oversized', `message is ${bytes.length} bytes, over the ${this.maxPayload} byte limit`);
     }
-    if (this.sealedFrames && bytes[0] === SEALED_FRAME_MARKER) return bytes;
+    if (bytes[0] === SEALED_FRAME_MARKER) {
+      if (this.sealedFrames) return bytes;
+      throw new DecodeError('malformed', 'a message sealed with a cluster secret, and this side has none (give it the same secret)');
+    }
     checkEnvelopeHead(bytes);
     let data: unknown;
     try {

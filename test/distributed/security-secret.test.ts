@@ -148,6 +148,20 @@ describe('with a cluster secret (real nats-server, real rivulet worker --secret-
     }
   }, TEST_TIMEOUT);
 
+  test('a client without a secret hears no worker and says why, once', async () => {
+    const plain = new Client({ servers: server.url, prefix });
+    const said = (): string[] => errorLog.mock.calls.map((call) => String(call[0])).filter((line) => line.startsWith(`rivulet client ${plain.id}:`));
+    try {
+      await plain.whenReady();
+      const since = beats.length;
+      await waitFor(() => beats.length > since + 2, 5000, 'heartbeats the plain client cannot read');
+      expect(plain.workers()).toEqual([]);
+      expect(said()).toEqual([`rivulet client ${plain.id}: refused a malformed message (${prefix}.workers.heartbeat: a message sealed with a cluster secret, and this side has none (give it the same secret)); later malformed messages are only counted`]);
+    } finally {
+      await plain.close({ timeout: 100 }).catch(() => {});
+    }
+  }, TEST_TIMEOUT);
+
   test("rivulet dashboard --secret-file shows the worker and its actor; without the secret it shows neither", async () => {
     const file = join(dir, 'secret');
     const withSecret = await runDashboard(parseDashboardArgs(['--servers', server.url, '--prefix', prefix, '--port', '0', '--secret-file', file], {}), () => undefined);

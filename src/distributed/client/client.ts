@@ -19,6 +19,7 @@ import { Segment, type SegmentOutput } from './segment';
 import { WorkerDirectory, type WorkerInfo } from './worker-directory';
 import { LocalCluster } from './local-cluster';
 import { AuthenticatedBus } from '../authenticated-bus';
+import { RejectionLog } from '../rejection-log';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../subjects';
 import { DEFAULT_HEARTBEAT_INTERVAL, Worker } from '../worker/worker';
@@ -288,6 +289,7 @@ export class Client {
 
   private attach(connected: Bus): void {
     const bus = this.auth === undefined ? connected : new AuthenticatedBus(connected, this.auth);
+    new RejectionLog(`rivulet client ${this.id}`).followBus(connected);
     this.bus = bus;
     this.directory.attach(bus);
     let interrupted = false;

@@ -42,7 +42,7 @@ import { Fifo } from '../../util/fifo';
 import { OnceLog } from '../../util/once-log';
 import { requireNonNegativeInteger, requirePositiveInteger } from '../../validate';
 import { runChain, StepFailure, stepLabel, TaskTimeoutError, type ChainOutput } from './chain';
-import { addRejections, noRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
+import { addRejections, RejectionLog, type RejectionCounts } from '../rejection-log';
 import { registeredTasks, taskNamed, versionOf } from '../tasks';
 import { PoolMembership } from './membership';
 import { Prefetch } from './prefetch';
@@ -108,7 +108,6 @@ export class Worker implements WorkerView {
   private readonly rejections: RejectionLog;
   private readonly auth: MessageAuth | undefined;
   private readonly refusals: OnceLog;
-  private busRejections: RejectionCounts = noRejections();
   private bus: Bus | undefined;
   private readonly subjects: Subjects;
   private readonly heartbeatInterval: number;
@@ -212,13 +211,7 @@ export class Worker implements WorkerView {
     if (this.bus instanceof NatsBus && this.auth === undefined) this.durableTasks = startDurableTasks(this.bus, this.subjects, this.id, this.concurrency);
     if (this.auth !== undefined) this.bus = new AuthenticatedBus(this.bus, this.auth);
     const bus = this.bus;
-    this.busRejections = bus.stats().rejected;
-    bus.onWarning?.((warning) => {
-      if (warning.kind !== 'rejected-message') return;
-      const now = bus.stats().rejected;
-      this.rejections.noteBus(this.busRejections, now, warning.detail ?? 'undecodable');
-      this.busRejections = now;
-    });
+    this.rejections.followBus(bus);
     this.subscriptions = [
       bus.subscribe(this.subjects.ping(this.id), (message) => this.answerPing(message)),
       bus.subscribe(this.subjects.drainWorker(this.id), () => void this.drain()),
