@@ -102,6 +102,8 @@ export class WorkerDirectory {
   private readonly workers = new Map<string, Known>();
   /** Unknown workers asked whether they are there, answer pending. */
   private readonly strangersProbing = new Set<string>();
+  /** Unknown workers' pings unanswered in a row (at most one entry per unknown worker being probed). */
+  private readonly strangersUnanswered = new Map<string, number>();
   private readonly listeners = new Set<DirectoryListener>();
   private readonly segments = new Map<string, SegmentListener>();
   private readonly rejections = new RejectionLog('rivulet client');
@@ -358,25 +360,38 @@ export class WorkerDirectory {
     this.scheduleSweep();
   };
 
-  /** A late worker whose connection is gone has no responders: lose it now. */
   /**
    * A worker holding tasks that this directory does not know: its heartbeat was missed (the client
    * started after its first one) or its acknowledgement arrived after it was lost. Without this its
-   * tasks would wait for their lease (an hour by default) if it died.
+   * tasks would wait for their lease (an hour by default) if it died: it is lost when its
+   * connection is gone (no responders), or when it leaves as many pings unanswered in a row as a
+   * known worker may miss heartbeats (a frozen process keeps its subscriptions; no heartbeat of it
+   * will ever be missed here).
    */
   private probeStranger(id: string): void {
     const bus = this.bus;
     if (bus === undefined || bus.status !== 'connected' || this.strangersProbing.has(id) || this.strangersProbing.size >= MAX_KNOWN_WORKERS) return;
     this.strangersProbing.add(id);
     bus.request(this.subjects.ping(id), null, { timeout: STRANGER_PROBE_TIMEOUT }).then(
-      () => this.strangersProbing.delete(id),
+      () => {
+        this.strangersProbing.delete(id);
+        this.strangersUnanswered.delete(id);
+      },
       (error: unknown) => {
         this.strangersProbing.delete(id);
-        if (error instanceof NoRespondersError && !this.workers.has(id)) for (const listener of this.listeners) listener.workerLost(id);
+        if (this.workers.has(id)) return;
+        const unanswered = (this.strangersUnanswered.get(id) ?? 0) + 1;
+        if (error instanceof NoRespondersError || unanswered >= MISSED_HEARTBEATS) {
+          this.strangersUnanswered.delete(id);
+          for (const listener of this.listeners) listener.workerLost(id);
+        } else {
+          this.strangersUnanswered.set(id, unanswered);
+        }
       },
     );
   }
 
+  /** A late worker whose connection is gone has no responders: lose it now. */
   private probe(worker: Known): void {
     const bus = this.bus;
     if (worker.probing || bus === undefined || bus.status !== 'connected') return;

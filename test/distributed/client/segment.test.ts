@@ -513,6 +513,30 @@ describe('Segment (in-process bus, hand-driven worker, virtual time)', () => {
     expect(output.values).toEqual(['r0', 'r1']);
   });
 
+  test('a worker the directory never heard of that stops answering (a frozen process: still subscribed, silent) is lost after three unanswered pings; its task goes to another worker (virtual time)', async () => {
+    const { dispatch, other } = await oneTaskTook20ms(false);
+    dispatch.submit(1, chain());
+    await settle();
+    worker.ack();
+    await settle();
+    const pings = bus.subscribe(subjects.ping('w1'), () => undefined);
+    other.join();
+    for (let elapsed = 0; elapsed < 2_500; elapsed += SWEEP) {
+      scheduler.advance(SWEEP);
+      await settle();
+    }
+    expect(other.deliveries).toHaveLength(0); // two pings unanswered: not yet
+    for (let elapsed = 0; elapsed < 2_000; elapsed += SWEEP) {
+      scheduler.advance(SWEEP);
+      await settle();
+    }
+    expect(other.sent()).toEqual([[1, 1]]);
+    other.ack();
+    other.succeed(1, 1);
+    expect(output.values).toEqual(['r0', 'r1']);
+    pings.unsubscribe();
+  });
+
   test('while later results arrive, an overdue head of the line gets its worker probed at once, before the next sweep (virtual time)', async () => {
     const { dispatch, other } = await oneTaskTook20ms();
     worker.credit();
