@@ -7,6 +7,7 @@ import { Subjects } from '../../src/distributed/subjects';
 import { parseWorkerArgs } from '../../src/cli/worker';
 import { sendToPool } from '../support/send-to-pool';
 import { waitFor } from '../support/wait-for';
+import { ManualScheduler } from '../support/manual-scheduler';
 import { inc } from './fixtures/tasks';
 
 const batch = { v: PROTOCOL_VERSION, pipeline: 'p', reply: 'r.p', chain: [{ op: 'map', task: 'inc' }], tasks: [{ seq: 0, attempt: 0, value: 1 }] };
@@ -159,6 +160,48 @@ describe('distributed protocol', () => {
     expect(credits).toEqual([1]);
     release(5);
     await noPrefetch.drain();
+  });
+
+  test('a worker whose prefetch shrank below what it holds (its tasks got longer) refuses a whole batch as busy, and its heartbeats stay well-formed (virtual clock)', async () => {
+    const bus = new InProcessBus();
+    const subjects = new Subjects();
+    const clock = new ManualScheduler();
+    const beats: unknown[] = [];
+    bus.subscribe(subjects.heartbeat, (message) => beats.push(message.data));
+    let credits = 0;
+    bus.subscribe(subjects.capacity, () => credits++);
+    const results: number[] = [];
+    bus.subscribe('r.p', (message) => results.push(...readResultBatch(message.data).results.map((result) => result.seq)));
+    const gatedBatch = (seqs: number[]): unknown => ({ ...batch, chain: [{ op: 'map', task: 'gated' }], tasks: seqs.map((seq) => ({ seq, attempt: 0, value: seq })) });
+    const worker = await new Worker({ bus, id: 'w-shrink', concurrency: 1, heartbeatInterval: 10, scheduler: clock }).start();
+    // Instant tasks, batches 10 ms after each join: the prefetch grows to its bound.
+    for (const seq of [0, 1]) {
+      const joined = credits;
+      clock.advance(10);
+      await sendToPool(bus, subjects.tasks, { ...batch, tasks: [{ seq, attempt: 0, value: seq }] });
+      await waitFor(() => results.includes(seq) && credits > joined, 5000, `task ${seq} done and the worker a member again`);
+    }
+    expect(worker.prefetch).toBe(8);
+    clock.advance(10);
+    expect(await sendToPool(bus, subjects.tasks, gatedBatch([10, 11, 12, 13, 14, 15, 16, 17, 18]))).toMatchObject({ refused: [] });
+    // Five of them take 100 ms each; then it holds four and joins again.
+    const joined = credits;
+    for (const x of [10, 11, 12, 13, 14]) {
+      await waitFor(() => gates.has(x), 5000, `task ${x} running`);
+      clock.advance(100);
+      release(x);
+    }
+    await waitFor(() => credits > joined, 5000, 'the worker a member again');
+    clock.advance(10);
+    // The next batch's arrival adapts the prefetch to the long tasks: it holds more than its room now.
+    expect(await sendToPool(bus, subjects.tasks, gatedBatch([20, 21, 22]))).toMatchObject({ refused: [20, 21, 22], reason: 'busy' });
+    expect(worker.prefetch).toBe(1);
+    const seen = beats.length;
+    await waitFor(() => beats.length > seen, 5000, 'a heartbeat');
+    expect(readHeartbeat(beats[beats.length - 1])).toMatchObject({ free: 0, prefetch: 1 });
+    for (const x of [15, 16, 17, 18]) await waitFor(() => gates.has(x), 5000, `task ${x} running`).then(() => release(x));
+    await worker.drain();
+    expect(results.sort((a, b) => a - b)).toEqual([0, 1, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
   });
 
   test('rivulet worker arguments', () => {

@@ -12,6 +12,7 @@ import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { workerMachine, type WorkerState } from '../../actors/worker';
 import { reportInspection } from '../../actors/inspection';
 import { ArgumentRangeError } from '../../errors';
+import { systemScheduler, type Scheduler } from '../../scheduler';
 import type { Bus, Message, Subscription } from '../../transport/bus';
 import { closeBus } from '../../transport/close-bus';
 import { EncodeError } from '../../transport/codec';
@@ -77,6 +78,8 @@ export interface WorkerOptions extends NatsConnectionOptions {
   allowLocalFunctions?: boolean;
   /** The cluster secret (at least 16 bytes) every protocol message is authenticated with; clients need the same. */
   secret?: Secret;
+  /** The clock task times and round trips are measured by (its prefetch adapts to them); tests pass a virtual one. */
+  scheduler?: Scheduler;
 }
 
 interface Queued {
@@ -104,6 +107,7 @@ export class Worker implements WorkerView {
   readonly id: string;
   readonly concurrency: number;
   private readonly prefetching: Prefetch;
+  private readonly clock: Scheduler;
   private readonly drainTimeout: number;
   private readonly rejections: RejectionLog;
   private readonly auth: MessageAuth | undefined;
@@ -142,7 +146,8 @@ export class Worker implements WorkerView {
     this.id = options.id ?? newWorkerId();
     if (!isWorkerId(this.id)) throw new ArgumentRangeError('id', 'one literal subject token of letters, digits, - and _ (at most 64)', this.id);
     this.concurrency = requirePositiveInteger('concurrency', options.concurrency ?? 1);
-    this.prefetching = new Prefetch(this.concurrency, options.prefetch === undefined ? undefined : requireNonNegativeInteger('prefetch', options.prefetch));
+    this.clock = options.scheduler ?? systemScheduler;
+    this.prefetching = new Prefetch(this.concurrency, options.prefetch === undefined ? undefined : requireNonNegativeInteger('prefetch', options.prefetch), () => this.clock.now());
     this.drainTimeout = requirePositiveInteger('drainTimeout', options.drainTimeout ?? DEFAULT_DRAIN_TIMEOUT);
     this.heartbeatInterval = requirePositiveInteger('heartbeatInterval', options.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL);
     this.subjects = new Subjects(options.prefix ?? DEFAULT_PREFIX, options.pool ?? DEFAULT_POOL);
@@ -233,9 +238,12 @@ export class Worker implements WorkerView {
     return this.prefetching.value;
   }
 
-  /** Tasks it can take now: free slots plus prefetch, less what it runs and holds. */
+  /**
+   * Tasks it can take now: free slots plus prefetch, less what it runs and holds. Never below 0:
+   * it can hold more than that when its prefetch shrank (tasks got longer) after it took them.
+   */
   get room(): number {
-    return this.phase === 'ready' ? this.concurrency + this.prefetch - this.running - this.queue.length : 0;
+    return this.phase === 'ready' ? Math.max(0, this.concurrency + this.prefetch - this.running - this.queue.length) : 0;
   }
 
   /**
@@ -372,16 +380,16 @@ export class Worker implements WorkerView {
 
   private async run({ batch, task, trace }: Queued): Promise<void> {
     let result: WireResult;
-    const started = performance.now();
+    const started = this.clock.now();
     try {
       const output = await (trace === undefined ? this.runAttempt(batch, task) : this.runInTrace(batch, task, trace));
-      result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states, task: chainLabel(batch.chain), ms: performance.now() - started };
+      result = { seq: task.seq, attempt: task.attempt, ok: true, values: output.values, states: output.states, task: chainLabel(batch.chain), ms: this.clock.now() - started };
       this.done++;
     } catch (error) {
       const step: StepSpec | undefined = error instanceof StepFailure ? error.step : undefined;
       const cause = error instanceof StepFailure ? error.original : error;
       const label = step === undefined ? 'chain' : stepLabel(step);
-      result = { seq: task.seq, attempt: task.attempt, ok: false, task: label, error: describeFailure(cause), ms: performance.now() - started };
+      result = { seq: task.seq, attempt: task.attempt, ok: false, task: label, error: describeFailure(cause), ms: this.clock.now() - started };
       this.failed++;
     }
     this.running--;
