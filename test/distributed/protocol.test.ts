@@ -120,7 +120,7 @@ describe('distributed protocol', () => {
     const tasks = [0, 1].map((seq) => ({ seq, attempt: 0, value: seq }));
     await sendToPool(bus, subjects.tasks, { ...batch, chain: [{ op: 'map', task: 'resultsSeenBefore' }], tasks });
     await waitFor(() => resultsSeen() === 2, 5000, 'two results');
-    expect(worker.state).toBe('ready'); // idle again once the last task ended
+    await waitFor(() => worker.state === 'ready', 5000, 'the worker idle again once the last task ended');
     await worker.drain();
     expect(results.flatMap((sent) => sent.results).map((result) => (result.ok ? result.values : result.error))).toEqual([[0], [1]]);
   });
