@@ -45,7 +45,6 @@ export const SEALED_FRAME_MARKER = 0xc1;
  */
 export class SealedFrame extends Uint8Array {}
 
-
 /** Bytes off the wire that were refused; `kind` is the reason counted in `Bus.stats().rejected`. */
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';

@@ -19,7 +19,6 @@ import { Segment, type SegmentOutput } from './segment';
 import { WorkerDirectory, type WorkerInfo } from './worker-directory';
 import { LocalCluster } from './local-cluster';
 import { AuthenticatedBus } from '../authenticated-bus';
-import { RejectionLog } from '../rejection-log';
 import { MessageAuth, type AuthRefusalCounts, type Secret } from '../message-auth';
 import { DEFAULT_POOL, DEFAULT_PREFIX, Subjects } from '../subjects';
 import { DEFAULT_HEARTBEAT_INTERVAL, Worker } from '../worker/worker';
@@ -144,7 +143,7 @@ export class Client {
     this.lease = requirePositiveInteger('lease', options.lease ?? DEFAULT_LEASE);
     this.deployment = options.servers !== undefined ? 'nats' : options.workers !== undefined ? 'threads' : 'embedded';
     if (this.deployment === 'threads') requirePositiveInteger('workers', options.workers as number);
-    this.directory = new WorkerDirectory(this.subjects);
+    this.directory = new WorkerDirectory(this.subjects, undefined, `rivulet client ${this.id}`);
     if (this.deployment === 'nats') {
       this.ready = this.connectNats();
     } else {
@@ -289,7 +288,6 @@ export class Client {
 
   private attach(connected: Bus): void {
     const bus = this.auth === undefined ? connected : new AuthenticatedBus(connected, this.auth);
-    new RejectionLog(`rivulet client ${this.id}`).followBus(connected);
     this.bus = bus;
     this.directory.attach(bus);
     let interrupted = false;

@@ -106,7 +106,7 @@ export class WorkerDirectory {
   private readonly strangersUnanswered = new Map<string, number>();
   private readonly listeners = new Set<DirectoryListener>();
   private readonly segments = new Map<string, SegmentListener>();
-  private readonly rejections = new RejectionLog('rivulet client');
+  private readonly rejections: RejectionLog;
   private subscriptions: Subscription[] = [];
   /** Room announcements (capacity credits and heartbeats) heard so far. */
   private announcements = 0;
@@ -117,13 +117,17 @@ export class WorkerDirectory {
   constructor(
     private readonly subjects: Subjects,
     private readonly scheduler: Scheduler = systemScheduler,
+    /** Who logs refused messages, e.g. `rivulet client c1`. */
+    who = 'rivulet client',
   ) {
+    this.rejections = new RejectionLog(who);
     this.scheduleSweep();
   }
 
-  /** Starts listening to heartbeats and capacity credits on `bus` (once connected). */
+  /** Starts listening to heartbeats and capacity credits on `bus` (once connected), and logs what the bus itself refuses. */
   attach(bus: Bus): void {
     this.bus = bus;
+    this.rejections.followBus(bus);
     this.subscriptions = [
       bus.subscribe(this.subjects.heartbeat, (message) => this.onHeartbeat(message.data)),
       bus.subscribe(this.subjects.capacity, (message) => this.onCapacity(message.data)),

@@ -91,11 +91,11 @@ interface Queued {
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL = 1000;
+const DEFAULT_DRAIN_TIMEOUT = 30_000;
 /** How long a worker stays idle before its actor says so (ms). */
 const IDLE_AFTER = 50;
 
 type WorkerLevel = 'IDLE' | 'BUSY' | 'SATURATED';
-const DEFAULT_DRAIN_TIMEOUT = 30_000;
 
 export function newWorkerId(): string {
   return `w${randomBytes(4).toString('hex')}`;
@@ -386,7 +386,7 @@ export class Worker implements WorkerView {
       this.running++;
       this.run(this.queue.shift());
     }
-    this.reportLevel();
+    this.level.update();
   }
 
   private async run({ batch, task, trace }: Queued): Promise<void> {
@@ -455,7 +455,7 @@ export class Worker implements WorkerView {
    * synchronous task does not hold back the results before it.
    */
   private startNextTurn(): void {
-    if (this.queue.length === 0) return this.reportLevel();
+    if (this.queue.length === 0) return this.level.update();
     if (this.startScheduled) return;
     this.startScheduled = true;
     setImmediate(this.startScheduledTasks);
@@ -520,10 +520,6 @@ export class Worker implements WorkerView {
 
   private get currentLevel(): WorkerLevel {
     return this.running === 0 ? 'IDLE' : this.running >= this.concurrency ? 'SATURATED' : 'BUSY';
-  }
-
-  private reportLevel(): void {
-    this.level.update();
   }
 
   private heartbeat(): void {

@@ -1,14 +1,16 @@
 import { MAX_PREFETCH_FACTOR, Prefetch } from '../../../src/distributed/worker/prefetch';
 
-/** A prefetch on a hand-moved clock: `roundTrip(ms)` joins, lets `ms` pass and lets a batch arrive. */
-function adaptive(concurrency: number): { prefetch: Prefetch; roundTrip(ms: number): void } {
+/** A prefetch (`fixed`, or adaptive) on a hand-moved clock: `roundTrip(ms)` joins, lets `ms` pass and lets a batch arrive. */
+function clocked(concurrency: number, fixed?: number): { prefetch: Prefetch; advance(ms: number): void; roundTrip(ms: number): void } {
   let now = 0;
-  const prefetch = new Prefetch(concurrency, undefined, () => now);
+  const prefetch = new Prefetch(concurrency, fixed, () => now);
+  const advance = (ms: number): void => void (now += ms);
   return {
     prefetch,
+    advance,
     roundTrip(ms) {
       prefetch.joined();
-      now += ms;
+      advance(ms);
       prefetch.arrived();
     },
   };
@@ -16,7 +18,7 @@ function adaptive(concurrency: number): { prefetch: Prefetch; roundTrip(ms: numb
 
 describe('Prefetch', () => {
   test('starts at the concurrency and stays there while tasks outlast a round trip', () => {
-    const { prefetch, roundTrip } = adaptive(4);
+    const { prefetch, roundTrip } = clocked(4);
     expect(prefetch.value).toBe(4);
     for (let i = 0; i < 10; i++) {
       prefetch.finished(20);
@@ -26,21 +28,21 @@ describe('Prefetch', () => {
   });
 
   test('holds two round trips of work when tasks are shorter than a round trip', () => {
-    const { prefetch, roundTrip } = adaptive(4);
+    const { prefetch, roundTrip } = clocked(4);
     prefetch.finished(0.5);
     roundTrip(1);
     expect(prefetch.value).toBe(16); // 2 × 4 slots × 1 ms / 0.5 ms
   });
 
   test('never exceeds its bound, however short the tasks', () => {
-    const { prefetch, roundTrip } = adaptive(4);
+    const { prefetch, roundTrip } = clocked(4);
     prefetch.finished(0);
     roundTrip(5);
     expect(prefetch.value).toBe(MAX_PREFETCH_FACTOR * 4);
   });
 
   test('takes the shortest recent round trip: a scatter with nothing to send makes a long wait, not a long round trip', () => {
-    const { prefetch, roundTrip } = adaptive(2);
+    const { prefetch, roundTrip } = clocked(2);
     prefetch.finished(1);
     roundTrip(1);
     expect(prefetch.value).toBe(4);
@@ -49,7 +51,7 @@ describe('Prefetch', () => {
   });
 
   test('forgets round trips older than the last 16', () => {
-    const { prefetch, roundTrip } = adaptive(1);
+    const { prefetch, roundTrip } = clocked(1);
     prefetch.finished(1);
     roundTrip(1);
     for (let i = 0; i < 16; i++) roundTrip(3);
@@ -57,24 +59,18 @@ describe('Prefetch', () => {
   });
 
   test('a join with no batch yet is one round trip, however often the worker joins again meanwhile', () => {
-    let now = 0;
-    const prefetch = new Prefetch(1, undefined, () => now);
+    const { prefetch, advance, roundTrip } = clocked(1);
     prefetch.finished(1);
     prefetch.joined();
-    now += 2;
-    prefetch.joined();
-    now += 2;
-    prefetch.arrived();
+    advance(2);
+    roundTrip(2);
     expect(prefetch.value).toBe(8);
   });
 
   test('a fixed prefetch does not adapt', () => {
-    let now = 0;
-    const prefetch = new Prefetch(4, 0, () => now);
+    const { prefetch, roundTrip } = clocked(4, 0);
     prefetch.finished(0.01);
-    prefetch.joined();
-    now += 10;
-    prefetch.arrived();
+    roundTrip(10);
     expect(prefetch.value).toBe(0);
   });
 });
